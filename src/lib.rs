@@ -1,0 +1,95 @@
+//! Event handlers that never keep their receivers alive: the weak-event pattern (WPF's
+//! `WeakEventManager`), typed and lock-light.
+//!
+//! A long-lived sender that holds its handlers strongly keeps every receiver alive: a closed
+//! view, a finished request, a dropped widget keep being called and keep their memory. Here the
+//! sender's [`Event`] holds only one [`WeakEventManager`] per event kind; the manager holds
+//! receivers **weakly**, delivers through the typed [`WeakEventListener`] trait (or a plain `fn`
+//! handler that is given its receiver), and an idle-time cleanup pass prunes the entries of
+//! receivers that died. Explicit removal and RAII [`Subscription`] guards are there for the tidy;
+//! the weak reference is the net for the rest.
+//!
+//! ```
+//! use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+//! use weak_events::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+//!
+//! // A long-lived sender with a plain event: it needs no change to take weak listeners.
+//! struct AppBus { theme_changed: Event<str> }
+//!
+//! // The event kind: names the sender, the arguments, and the sender's event.
+//! enum ThemeChanged {}
+//! impl WeakEvent for ThemeChanged {
+//!     type Source = AppBus;
+//!     type Args = str;
+//!     fn event(bus: &AppBus) -> Option<&Event<str>> { Some(&bus.theme_changed) }
+//! }
+//!
+//! struct View { repaints: AtomicUsize }
+//! impl WeakEventListener<ThemeChanged> for View {
+//!     fn receive_weak_event(&self, _bus: &AppBus, _theme: &str) {
+//!         self.repaints.fetch_add(1, Ordering::SeqCst);
+//!     }
+//! }
+//!
+//! let bus = Arc::new(AppBus { theme_changed: Event::new() });
+//! let view = Arc::new(View { repaints: AtomicUsize::new(0) });
+//! let manager = WeakEventManager::<ThemeChanged>::current();
+//! manager.add_listener(&bus, &view);
+//!
+//! bus.theme_changed.raise("dark");
+//! assert_eq!(view.repaints.load(Ordering::SeqCst), 1);
+//!
+//! // The view is closed and nobody unsubscribes it: the bus does not keep it alive...
+//! let weak_view = Arc::downgrade(&view);
+//! drop(view);
+//! assert!(weak_view.upgrade().is_none());
+//! // ...and never calls it again.
+//! bus.theme_changed.raise("light");
+//! ```
+//!
+//! # Where to go next
+//!
+//! - [`WeakEventManager`]: registration, delivery, removal and their semantics.
+//! - [`CleanupMode`]: when dead entries are pruned (a background worker by default, or your own
+//!   idle point with [`run_pending_cleanup`]).
+//! - [`Subscription`]: the RAII guard.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+mod cleanup;
+mod event;
+mod list;
+mod listener;
+mod manager;
+mod source;
+mod subscription;
+mod sync;
+mod table;
+
+pub use cleanup::{
+    cleanup_mode, cleanup_stats, purge_all, run_pending_cleanup, set_cleanup_mode, CleanupMode,
+    CleanupStats, PurgeReport,
+};
+pub use event::{Event, EventToken};
+pub use listener::{WeakEvent, WeakEventListener};
+pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
+pub use subscription::Subscription;
+
+/// Public types are `Send + Sync`, checked at compile time.
+#[allow(dead_code)]
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    enum Kind {}
+    impl WeakEvent for Kind {
+        type Source = ();
+        type Args = str;
+    }
+    assert_send_sync::<Event<str>>();
+    assert_send_sync::<EventToken>();
+    assert_send_sync::<WeakEventManager<Kind>>();
+    assert_send_sync::<Subscription>();
+    assert_send_sync::<RegistrationId>();
+    assert_send_sync::<ManagerStats>();
+    assert_send_sync::<PurgeReport>();
+};

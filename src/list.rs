@@ -1,0 +1,238 @@
+//! Copy-on-write slot lists: the storage behind [`Event`](crate::Event) and every per-source
+//! listener list of a manager.
+//!
+//! A list is an `Arc<Vec<Slot>>` guarded by its owner's mutex. A delivery clones the `Arc` under
+//! the lock (its *snapshot*) and iterates it with no lock held. Writers mutate the vector in
+//! place when no snapshot is out (`Arc::get_mut`), so add is O(1) amortised; only a write that
+//! races a delivery copies the vector.
+//!
+//! Removal is O(1) amortised too: it sets the node's `removed` flag (which a delivery checks just
+//! before each call) and counts it; the vector is compacted once removed slots outnumber live ones.
+//! Ids are increasing along the vector, so removal by id is a binary search.
+//!
+//! Anything a writer takes out of the list comes back as [`Garbage`] for the caller to drop after
+//! it released its lock: an `Event`'s handlers are user closures whose drop is user code.
+
+use std::sync::Arc;
+
+use crate::sync::{AtomicBool, Ordering};
+
+/// One registration: the removed flag beside the value, in one allocation.
+pub(crate) struct Node<T: ?Sized> {
+    removed: AtomicBool,
+    pub(crate) value: T,
+}
+
+impl<T> Node<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Node {
+            removed: AtomicBool::new(false),
+            value,
+        }
+    }
+}
+
+impl<T: ?Sized> Node<T> {
+    /// Whether the registration was removed.
+    ///
+    /// `Acquire` pairs with the `AcqRel` swap in [`Slots::remove`]; a delivery that starts after a
+    /// removal returned also synchronises through the list lock it took for its snapshot.
+    pub(crate) fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
+    /// Marks the node removed; true if this call removed it.
+    fn mark_removed(&self) -> bool {
+        !self.removed.swap(true, Ordering::AcqRel)
+    }
+}
+
+/// A node and the id it was registered under.
+pub(crate) struct Slot<T: ?Sized> {
+    pub(crate) id: u64,
+    pub(crate) node: Arc<Node<T>>,
+}
+
+impl<T: ?Sized> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        Slot {
+            id: self.id,
+            node: Arc::clone(&self.node),
+        }
+    }
+}
+
+/// What a delivery iterates.
+pub(crate) type Snapshot<T> = Arc<Vec<Slot<T>>>;
+
+/// A vector that left the list; drop it after releasing the lock that guards the list.
+#[must_use = "drop garbage after releasing the list's lock"]
+pub(crate) struct Garbage<T: ?Sized>(#[allow(dead_code)] Option<Snapshot<T>>);
+
+impl<T: ?Sized> Garbage<T> {
+    fn none() -> Self {
+        Garbage(None)
+    }
+}
+
+/// The list itself; its owner wraps it in a mutex.
+pub(crate) struct Slots<T: ?Sized> {
+    vec: Snapshot<T>,
+    /// Slots in `vec` whose node is flagged removed.
+    removed: usize,
+}
+
+impl<T: ?Sized> Slots<T> {
+    pub(crate) fn new() -> Self {
+        Slots {
+            vec: Arc::new(Vec::new()),
+            removed: 0,
+        }
+    }
+
+    /// The current vector, for a delivery to iterate without the lock.
+    pub(crate) fn snapshot(&self) -> Snapshot<T> {
+        Arc::clone(&self.vec)
+    }
+
+    /// Registrations not removed (their receivers may be dead).
+    pub(crate) fn live(&self) -> usize {
+        self.vec.len() - self.removed
+    }
+
+    /// Slots in the vector, removed or not.
+    pub(crate) fn capacity_used(&self) -> usize {
+        self.vec.len()
+    }
+
+    /// The registrations that are not removed, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Slot<T>> {
+        self.vec.iter().filter(|slot| !slot.node.is_removed())
+    }
+
+    /// Appends `node` under a fresh id.
+    pub(crate) fn push(&mut self, node: Arc<Node<T>>) -> (u64, Garbage<T>) {
+        let id = crate::sync::next_id();
+        let slot = Slot { id, node };
+        if let Some(vec) = Arc::get_mut(&mut self.vec) {
+            vec.push(slot);
+            return (id, Garbage::none());
+        }
+        // A delivery holds the current vector: copy it, leaving the removed slots behind.
+        let mut vec = Vec::with_capacity((self.live() + 1).next_power_of_two());
+        vec.extend(self.iter().cloned());
+        vec.push(slot);
+        self.removed = 0;
+        (id, Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(vec)))))
+    }
+
+    /// Removes the registration `id`; false if it is not in the list (or already removed).
+    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
+        let Ok(index) = self.vec.binary_search_by_key(&id, |slot| slot.id) else {
+            return (false, Garbage::none());
+        };
+        self.remove_at(index)
+    }
+
+    /// Removes the last registration whose value satisfies `pred`.
+    pub(crate) fn remove_last(&mut self, mut pred: impl FnMut(&T) -> bool) -> (bool, Garbage<T>) {
+        let found = self
+            .vec
+            .iter()
+            .rposition(|slot| !slot.node.is_removed() && pred(&slot.node.value));
+        match found {
+            Some(index) => self.remove_at(index),
+            None => (false, Garbage::none()),
+        }
+    }
+
+    fn remove_at(&mut self, index: usize) -> (bool, Garbage<T>) {
+        if !self.vec[index].node.mark_removed() {
+            return (false, Garbage::none());
+        }
+        self.removed += 1;
+        // Compact once removed slots outnumber live ones: O(1) amortised per removal, and an
+        // emptied list frees its vector at once.
+        let garbage = if self.removed * 2 > self.vec.len() {
+            self.compact()
+        } else {
+            Garbage::none()
+        };
+        (true, garbage)
+    }
+
+    /// Drops every removed slot now.
+    pub(crate) fn compact(&mut self) -> Garbage<T> {
+        self.retain(|_| true).1
+    }
+
+    /// Keeps the registrations whose value satisfies `keep` (called once per registration) and
+    /// drops the removed slots; returns how many registrations, not already removed, it dropped.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<T>) {
+        // Find the first registration to drop without allocating: most passes drop nothing.
+        let mut first_drop = None;
+        for (index, slot) in self.vec.iter().enumerate() {
+            if !slot.node.is_removed() && !keep(&slot.node.value) {
+                first_drop = Some(index);
+                break;
+            }
+        }
+        let Some(first_drop) = first_drop else {
+            if self.removed == 0 {
+                return (0, Garbage::none());
+            }
+            // Only removed slots to drop.
+            let kept: Vec<Slot<T>> = self.iter().cloned().collect();
+            self.removed = 0;
+            return (0, Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))));
+        };
+        let mut kept = Vec::with_capacity(self.live());
+        kept.extend(self.vec[..first_drop].iter().filter(|s| !s.node.is_removed()).cloned());
+        // Flag what this drops, so that a delivery still holding the old vector skips it too.
+        self.vec[first_drop].node.mark_removed();
+        let mut dropped = 1;
+        for slot in &self.vec[first_drop + 1..] {
+            if slot.node.is_removed() {
+                continue;
+            }
+            if keep(&slot.node.value) {
+                kept.push(slot.clone());
+            } else {
+                slot.node.mark_removed();
+                dropped += 1;
+            }
+        }
+        self.removed = 0;
+        (
+            dropped,
+            Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))),
+        )
+    }
+}
+
+/// Calls `call` for each slot of `snapshot` that is not removed at its turn, in order.
+///
+/// A panic does not stop the others: the first payload is handed back after every slot had its
+/// turn (later ones are dropped), with the count of calls that returned `false` (dead receivers).
+pub(crate) fn call_each<T: ?Sized>(
+    snapshot: &[Slot<T>],
+    mut call: impl FnMut(&T) -> bool,
+) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
+    let mut dead = 0;
+    let mut panic = None;
+    for slot in snapshot {
+        // Checked just before the call: a registration removed before its turn is skipped,
+        // including one removed by an earlier listener of this very delivery.
+        if slot.node.is_removed() {
+            continue;
+        }
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&slot.node.value))) {
+            Ok(true) => {}
+            Ok(false) => dead += 1,
+            Err(payload) => {
+                panic.get_or_insert(payload);
+            }
+        }
+    }
+    (dead, panic)
+}

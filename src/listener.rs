@@ -1,0 +1,219 @@
+//! The event-kind trait [`WeakEvent`], the listener trait [`WeakEventListener`], and the
+//! type-erased entries a manager stores for them.
+
+use std::sync::Weak;
+
+use crate::Event;
+
+/// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
+/// sender's [`Event`].
+///
+/// Implement it on an uninhabited marker type, one per event kind; the manager of that kind is
+/// [`WeakEventManager::<Kind>::current()`](crate::WeakEventManager::current).
+///
+/// [`event`](Self::event) plays the part of WPF's `StartListening`/`StopListening`: when a source
+/// gets its first listener the manager subscribes one forwarding handler to the `Event` it
+/// returns, and unsubscribes it when the source's last listener goes (removed, guard dropped, or
+/// purged). A sender that has no `Event` leaves the default (`None`) and hands its events to
+/// [`WeakEventManager::deliver_event`](crate::WeakEventManager::deliver_event) itself.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::{Arc, atomic::{AtomicU32, Ordering}};
+/// use weak_events::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Button { clicked: Event<u32> }
+///
+/// enum Clicked {}
+/// impl WeakEvent for Clicked {
+///     type Source = Button;
+///     type Args = u32;
+///     fn event(button: &Button) -> Option<&Event<u32>> { Some(&button.clicked) }
+/// }
+///
+/// struct Counter(AtomicU32);
+/// impl WeakEventListener<Clicked> for Counter {
+///     fn receive_weak_event(&self, _: &Button, clicks: &u32) {
+///         self.0.fetch_add(*clicks, Ordering::Relaxed);
+///     }
+/// }
+///
+/// let button = Arc::new(Button { clicked: Event::new() });
+/// let counter = Arc::new(Counter(AtomicU32::new(0)));
+/// let manager = WeakEventManager::<Clicked>::new();
+/// manager.add_listener(&button, &counter);
+/// assert_eq!(button.clicked.handler_count(), 1, "the manager attached one forwarding handler");
+///
+/// button.clicked.raise(&1);
+/// assert_eq!(counter.0.load(Ordering::Relaxed), 1);
+/// assert!(manager.remove_listener(&button, &*counter));
+/// assert!(button.clicked.is_empty(), "and detached with the last listener");
+/// ```
+pub trait WeakEvent: 'static {
+    /// The sender type; sources are registered as `Arc<Source>` and held weakly.
+    type Source: ?Sized + Send + Sync + 'static;
+    /// The event's arguments, passed by reference.
+    type Args: ?Sized + 'static;
+
+    /// The `Event` on `source` that the manager attaches to, or `None` if the sender calls
+    /// [`deliver_event`](crate::WeakEventManager::deliver_event) itself (the default).
+    ///
+    /// Called without any lock of the crate held. It must not add listeners of this kind to
+    /// `source` itself (an add waits for the attach in progress to finish).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{Event, WeakEvent};
+    ///
+    /// struct Model { changed: Event<str> }
+    /// enum Changed {}
+    /// impl WeakEvent for Changed {
+    ///     type Source = Model;
+    ///     type Args = str;
+    ///     fn event(model: &Model) -> Option<&Event<str>> { Some(&model.changed) }
+    /// }
+    ///
+    /// enum Pushed {}
+    /// impl WeakEvent for Pushed {
+    ///     type Source = Model;
+    ///     type Args = ();
+    /// }
+    /// let model = Model { changed: Event::new() };
+    /// assert!(Changed::event(&model).is_some());
+    /// assert!(Pushed::event(&model).is_none());
+    /// ```
+    fn event(source: &Self::Source) -> Option<&Event<Self::Args>> {
+        let _ = source;
+        None
+    }
+}
+
+/// A receiver of events of kind `E`, held weakly by the manager.
+///
+/// Typed: the manager calls it with the kind's own source and argument types, so there is no
+/// downcast and no "did not handle" result (WPF's `IWeakEventListener` returns `bool` and takes
+/// `object`/`EventArgs`).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Store;
+/// enum Saved {}
+/// impl WeakEvent for Saved { type Source = Store; type Args = str; }
+///
+/// #[derive(Default)]
+/// struct Log(Mutex<Vec<String>>);
+/// impl WeakEventListener<Saved> for Log {
+///     fn receive_weak_event(&self, _: &Store, path: &str) {
+///         self.0.lock().unwrap().push(path.to_owned());
+///     }
+/// }
+///
+/// let store = Arc::new(Store);
+/// let log = Arc::new(Log::default());
+/// let manager = WeakEventManager::<Saved>::new();
+/// manager.add_listener(&store, &log);
+/// manager.deliver_event(&store, "a.txt");
+/// assert_eq!(*log.0.lock().unwrap(), ["a.txt"]);
+/// ```
+pub trait WeakEventListener<E: WeakEvent>: Send + Sync {
+    /// Receives one event from `sender`.
+    ///
+    /// Runs with no lock of the crate held: it may add, remove and deliver re-entrantly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventListener};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = u64; }
+    /// struct Clock;
+    /// impl WeakEventListener<Tick> for Clock {
+    ///     fn receive_weak_event(&self, _: &(), now: &u64) { assert!(*now > 0); }
+    /// }
+    /// Clock.receive_weak_event(&(), &1);
+    /// ```
+    fn receive_weak_event(&self, sender: &E::Source, args: &E::Args);
+}
+
+/// One registration, type-erased over the receiver.
+pub(crate) trait Entry<E: WeakEvent>: Send + Sync {
+    /// Calls the receiver if it is alive; false if it died.
+    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool;
+    /// Whether the receiver is alive.
+    fn is_alive(&self) -> bool;
+    /// The listener's address, for removal by identity; `None` for handlers (removed by id).
+    fn listener_addr(&self) -> Option<usize>;
+}
+
+/// A [`WeakEventListener`] held weakly.
+pub(crate) struct ListenerEntry<L: ?Sized> {
+    pub(crate) listener: Weak<L>,
+}
+
+impl<E, L> Entry<E> for ListenerEntry<L>
+where
+    E: WeakEvent,
+    L: WeakEventListener<E> + ?Sized,
+{
+    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
+        match self.listener.upgrade() {
+            Some(listener) => {
+                listener.receive_weak_event(sender, args);
+                // `listener` may be the last strong reference: the receiver's drop runs here,
+                // still with no lock held.
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn is_alive(&self) -> bool {
+        self.listener.strong_count() > 0
+    }
+
+    fn listener_addr(&self) -> Option<usize> {
+        Some(addr_of(self.listener.as_ptr()))
+    }
+}
+
+/// A receiver held weakly and the plain `fn` to call with it.
+pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized> {
+    pub(crate) receiver: Weak<R>,
+    pub(crate) handler: fn(&R, &E::Source, &E::Args),
+}
+
+impl<E, R> Entry<E> for HandlerEntry<E, R>
+where
+    E: WeakEvent,
+    R: ?Sized + Send + Sync,
+{
+    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
+        match self.receiver.upgrade() {
+            Some(receiver) => {
+                (self.handler)(&receiver, sender, args);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn is_alive(&self) -> bool {
+        self.receiver.strong_count() > 0
+    }
+
+    fn listener_addr(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// The address of the value behind a (possibly wide) pointer: the identity of a source or listener.
+pub(crate) fn addr_of<T: ?Sized>(ptr: *const T) -> usize {
+    ptr.cast::<()>() as usize
+}

@@ -1,0 +1,1023 @@
+//! [`WeakEventManager`]: one per event kind; holds receivers weakly and delivers to them.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock, RwLock, Weak};
+
+use crate::cleanup::{self, Cleanable, CleanupMode, CleanupState, CleanupStats, PurgeReport};
+use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
+use crate::list::Node;
+use crate::source::{self, EntryNode, SourceState};
+use crate::subscription::Subscription;
+use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
+use crate::table::Table;
+use crate::{WeakEvent, WeakEventListener};
+
+/// A table with this many sources asks for a full pass when it has doubled since the last one.
+const MIN_TABLE_MARK: usize = 16;
+
+/// The manager of one event kind `E`: the sender's event holds only this, and this holds
+/// receivers (and sources) **weakly**.
+///
+/// Receivers are registered per source, as a typed [`WeakEventListener`]
+/// ([`add_listener`](Self::add_listener)) or as a receiver plus a plain `fn`
+/// ([`add_handler`](Self::add_handler)); [`subscribe`](Self::subscribe) is the RAII form. A
+/// receiver that is dropped without being removed is simply not called again; its entry is pruned
+/// by an idle-time cleanup pass (see [`CleanupMode`]).
+///
+/// # Semantics
+///
+/// - The manager never keeps a receiver or a source alive, and never calls into a dead source.
+/// - Delivery is keyed by the sender ([`deliver_event`](Self::deliver_event), or the source whose
+///   [`Event`](crate::Event) fired).
+/// - A delivery calls a snapshot of the source's list taken when it starts: a listener added
+///   during it is not called by it; one removed before its turn is not called.
+/// - No lock of the crate is held while user code runs: listeners may add, remove and deliver
+///   re-entrantly, and a receiver's last `Arc` may drop inside a delivery.
+/// - A panicking listener does not stop the others; the first panic resumes once the delivery
+///   finished, and the manager stays fully usable.
+/// - Duplicates are allowed: each registration is called once per delivery, and removing by
+///   identity removes one registration (the most recent).
+/// - Removing what was never added returns `false`; delivering to a source with no listeners
+///   delivers to none.
+///
+/// # Examples
+///
+/// A receiver dropped without unsubscribing is not called again:
+///
+/// ```
+/// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+/// use weak_events::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Settings { changed: Event<str> }
+/// enum SettingChanged {}
+/// impl WeakEvent for SettingChanged {
+///     type Source = Settings;
+///     type Args = str;
+///     fn event(s: &Settings) -> Option<&Event<str>> { Some(&s.changed) }
+/// }
+///
+/// static CALLS: AtomicUsize = AtomicUsize::new(0);
+/// struct View;
+/// impl WeakEventListener<SettingChanged> for View {
+///     fn receive_weak_event(&self, _: &Settings, _: &str) { CALLS.fetch_add(1, Ordering::SeqCst); }
+/// }
+///
+/// let settings = Arc::new(Settings { changed: Event::new() });
+/// let view = Arc::new(View);
+/// WeakEventManager::<SettingChanged>::current().add_listener(&settings, &view);
+///
+/// settings.changed.raise("theme");
+/// drop(view); // closed without unsubscribing
+/// settings.changed.raise("theme");
+/// assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+/// ```
+pub struct WeakEventManager<E: WeakEvent> {
+    shared: Arc<Shared<E>>,
+}
+
+/// Identifies one registration; remove it with
+/// [`WeakEventManager::remove_registration`].
+///
+/// Ids are unique in the process: an id never removes a registration of another source or manager.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+/// let id = manager.add_handler(&bus, &view, |_view, _bus, _args| {});
+/// assert!(manager.remove_registration(&bus, id));
+/// assert!(!manager.remove_registration(&bus, id));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegistrationId(pub(crate) u64);
+
+/// A manager's table and cleanup counters at one moment.
+///
+/// The table counts (`sources`, `registrations`, `live`, `dead`) cost one pass over the table:
+/// statistics are for tests, diagnostics and leak reports, not for the hot path.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let bus = Arc::new(Bus);
+/// let (a, b) = (Arc::new(View), Arc::new(View));
+/// manager.add_listener(&bus, &a);
+/// manager.add_listener(&bus, &b);
+/// drop(b);
+/// let stats = manager.stats();
+/// assert_eq!((stats.sources, stats.registrations, stats.live, stats.dead), (1, 2, 1, 1));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ManagerStats {
+    /// Sources in the table (sources whose entries a pass has not yet removed count too).
+    pub sources: usize,
+    /// Registrations present, static ones included.
+    pub registrations: usize,
+    /// Registrations whose receiver is alive.
+    pub live: usize,
+    /// Registrations whose receiver died and that no pass has purged yet.
+    pub dead: usize,
+    /// Registrations on the static list (events with no source).
+    pub static_registrations: usize,
+    /// The cleanup counters.
+    pub cleanup: CleanupStats,
+}
+
+/// The manager's shared state, also reachable (weakly) from its sources' states.
+pub(crate) struct Shared<E: WeakEvent> {
+    table: Table<Arc<SourceState<E>>>,
+    /// Sources in the table, counted here because counting a sharded map locks every shard.
+    sources: AtomicUsize,
+    /// Sources at which an insert asks for a full pass (twice the count after the last one).
+    table_mark: AtomicUsize,
+    statics: Arc<SourceState<E>>,
+    /// Sources marked dirty since the last pass; see `cleanup`.
+    dirty: Mutex<Vec<Arc<SourceState<E>>>>,
+    cleanup: CleanupState,
+}
+
+impl<E: WeakEvent> WeakEventManager<E> {
+    /// A private manager whose cleanup follows the process-wide mode ([`crate::cleanup_mode`]).
+    ///
+    /// For tests, loom models and embedders that must not share the process-wide
+    /// [`current`](Self::current) manager.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let a = WeakEventManager::<Ping>::new();
+    /// let b = WeakEventManager::<Ping>::new();
+    /// assert_eq!(a.stats(), b.stats());
+    /// ```
+    pub fn new() -> Self {
+        Self::build(None)
+    }
+
+    /// A private manager with its own cleanup mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{CleanupMode, WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline);
+    /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
+    /// ```
+    pub fn with_cleanup(mode: CleanupMode) -> Self {
+        Self::build(Some(mode))
+    }
+
+    fn build(mode: Option<CleanupMode>) -> Self {
+        let shared = Arc::new_cyclic(|weak: &Weak<Shared<E>>| Shared {
+            table: Table::new(),
+            sources: AtomicUsize::new(0),
+            table_mark: AtomicUsize::new(MIN_TABLE_MARK),
+            statics: Arc::new(SourceState::new(0, None, weak.clone())),
+            dirty: Mutex::new(Vec::new()),
+            cleanup: CleanupState::new(mode),
+        });
+        let erased: Arc<dyn Cleanable> = shared.clone();
+        cleanup::register(Arc::downgrade(&erased));
+        WeakEventManager { shared }
+    }
+
+    /// The process-wide manager of event kind `E`, made on first use.
+    ///
+    /// One lookup in a process-wide registry keyed by `TypeId`; keep the returned reference where
+    /// a hot loop needs it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let a: &'static WeakEventManager<Ping> = WeakEventManager::current();
+    /// assert!(std::ptr::eq(a, WeakEventManager::<Ping>::current()));
+    /// ```
+    pub fn current() -> &'static Self {
+        type Registry = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync)>>;
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        let registry = REGISTRY.get_or_init(Default::default);
+        let key = TypeId::of::<E>();
+        let found = registry
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .copied();
+        let any = match found {
+            Some(any) => any,
+            None => *registry
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(key)
+                // One manager per event kind for the life of the process: leaked on purpose.
+                .or_insert_with(|| Box::leak(Box::new(Self::new()))),
+        };
+        any.downcast_ref::<Self>()
+            .expect("the registry maps each TypeId to a manager of that event kind")
+    }
+
+    /// Registers `listener` for the events of `source`; returns the registration's id.
+    ///
+    /// Neither is kept alive by the manager. If this is the source's first listener and the
+    /// kind has an `Event` ([`WeakEvent::event`]), the manager attaches to it before returning.
+    /// O(1) amortised in the number of listeners on the source.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicBool, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct View(AtomicBool);
+    /// impl WeakEventListener<Ping> for View {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.store(true, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View::default()));
+    /// manager.add_listener(&bus, &view);
+    /// manager.deliver_event(&bus, &());
+    /// assert!(view.0.load(Ordering::SeqCst));
+    /// assert_eq!(Arc::strong_count(&view), 1, "held weakly");
+    /// ```
+    pub fn add_listener<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let node: EntryNode<E> = Arc::new(Node::new(ListenerEntry {
+            listener: Arc::downgrade(listener),
+        }));
+        self.shared.add(source, node)
+    }
+
+    /// Registers `receiver` with a plain `fn` to call for the events of `source`.
+    ///
+    /// The handler is given the receiver, so it needs to capture nothing; it is a plain `fn`
+    /// (non-capturing closures coerce to it), so a handler that keeps its own receiver alive
+    /// does not compile. Remove it by the returned id, or use
+    /// [`subscribe_handler`](Self::subscribe_handler) for a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Said {}
+    /// impl WeakEvent for Said { type Source = Bus; type Args = str; }
+    /// #[derive(Default)]
+    /// struct View { lines: Mutex<Vec<String>> }
+    ///
+    /// let manager = WeakEventManager::<Said>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View::default()));
+    /// manager.add_handler(&bus, &view, |view, _bus, line| {
+    ///     view.lines.lock().unwrap().push(line.to_owned())
+    /// });
+    /// manager.deliver_event(&bus, "hello");
+    /// assert_eq!(*view.lines.lock().unwrap(), ["hello"]);
+    /// ```
+    ///
+    /// A closure that captures its receiver is not a `fn`:
+    ///
+    /// ```compile_fail
+    /// # use std::sync::Arc;
+    /// # use weak_events::{WeakEvent, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Said {}
+    /// # impl WeakEvent for Said { type Source = Bus; type Args = str; }
+    /// # struct View;
+    /// # let manager = WeakEventManager::<Said>::new();
+    /// # let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let captured = Arc::clone(&view);
+    /// manager.add_handler(&bus, &view, move |_view, _bus, _line| {
+    ///     let _keep_alive = &captured; // would keep the view alive forever
+    /// });
+    /// ```
+    pub fn add_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let node: EntryNode<E> = Arc::new(Node::new(HandlerEntry::<E, R> {
+            receiver: Arc::downgrade(receiver),
+            handler,
+        }));
+        self.shared.add(source, node)
+    }
+
+    /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
+    /// when dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let subscription = manager.subscribe(&bus, &view);
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// drop(subscription);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let id = self.add_listener(source, listener);
+        self.guard(source, id)
+    }
+
+    /// [`add_handler`](Self::add_handler) returning a guard that removes the registration
+    /// when dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let subscription = manager.subscribe_handler(&bus, &view, |_, _, _| {});
+    /// assert!(subscription.unsubscribe());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let id = self.add_handler(source, receiver, handler);
+        self.guard(source, id)
+    }
+
+    fn guard(&self, source: &E::Source, id: RegistrationId) -> Subscription {
+        match self.shared.state_of(source) {
+            Some(state) => Subscription::new(state, id),
+            // The registration is already gone (a listener of another thread removed the
+            // source's last registration and a purge ran): nothing to guard.
+            None => Subscription::detached(id),
+        }
+    }
+
+    /// Removes the most recent registration of `listener` on `source`; false if there is none.
+    ///
+    /// Identity is the listener's address (`&*arc`). Handlers registered with
+    /// [`add_handler`](Self::add_handler) are removed by id, not here. This scans the source's
+    /// list (O(n)); removal by id or by guard is O(log n) and O(1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// manager.add_listener(&bus, &view);
+    /// manager.add_listener(&bus, &view);
+    /// assert!(manager.remove_listener(&bus, &*view));
+    /// assert_eq!(manager.listener_count(&bus), 1, "one registration per removal");
+    /// assert!(manager.remove_listener(&bus, &*view));
+    /// assert!(!manager.remove_listener(&bus, &*view));
+    /// ```
+    pub fn remove_listener<L: ?Sized>(&self, source: &E::Source, listener: &L) -> bool {
+        let addr = addr_of(listener);
+        self.shared
+            .state_of(source)
+            .is_some_and(|state| state.remove_listener(addr))
+    }
+
+    /// Removes the registration `id` of `source`; false if it is not registered there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (a, b, view) = (Arc::new(Bus), Arc::new(Bus), Arc::new(View));
+    /// let id = manager.add_handler(&a, &view, |_, _, _| {});
+    /// assert!(!manager.remove_registration(&b, id), "not a registration of b");
+    /// assert!(manager.remove_registration(&a, id));
+    /// ```
+    pub fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
+        self.shared
+            .state_of(source)
+            .is_some_and(|state| state.remove_id(id.0))
+    }
+
+    /// Delivers `args` from `source` to the source's listeners.
+    ///
+    /// One table lookup, one snapshot, one `Weak::upgrade` per listener; no allocation and no
+    /// lock per listener. A source with no listeners gets a no-op. A delivery that meets dead
+    /// receivers asks for a cleanup pass over this source.
+    ///
+    /// # Panics
+    ///
+    /// If a listener panics, the others are still called, then the first panic resumes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Count {}
+    /// impl WeakEvent for Count { type Source = Bus; type Args = usize; }
+    /// #[derive(Default)]
+    /// struct Total(AtomicUsize);
+    /// impl WeakEventListener<Count> for Total {
+    ///     fn receive_weak_event(&self, _: &Bus, n: &usize) { self.0.fetch_add(*n, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Count>::new();
+    /// let (a, b) = (Arc::new(Bus), Arc::new(Bus));
+    /// let total = Arc::new(Total::default());
+    /// manager.add_listener(&a, &total);
+    /// manager.deliver_event(&a, &5);
+    /// manager.deliver_event(&b, &100); // b's listeners: none
+    /// assert_eq!(total.0.load(Ordering::SeqCst), 5);
+    /// ```
+    pub fn deliver_event(&self, source: &E::Source, args: &E::Args) {
+        let key = addr_of(source);
+        let Some(snapshot) = self.shared.table.with(key, |state| state.snapshot()) else {
+            return;
+        };
+        let (dead, panic) = source::deliver::<E>(&snapshot, source, args);
+        drop(snapshot);
+        if dead > 0 {
+            if let Some(state) = self.shared.state_of(source) {
+                state.request_cleanup();
+            }
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
+    }
+
+    /// The number of registrations on `source` (their receivers may have died since).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// assert_eq!(manager.listener_count(&Bus), 0);
+    /// ```
+    pub fn listener_count(&self, source: &E::Source) -> usize {
+        self.shared
+            .table
+            .with(addr_of(source), |state| state.len())
+            .unwrap_or(0)
+    }
+
+    /// Asks for a full cleanup pass (every source), run where the manager's [`CleanupMode`] says.
+    ///
+    /// Every entry dead at this call is gone after that pass. Requests coalesce: many calls
+    /// before the pass runs cost one pass.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{CleanupMode, WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline);
+    /// manager.schedule_cleanup();
+    /// assert_eq!(manager.stats().cleanup.passes, 1, "inline: ran at once");
+    /// ```
+    pub fn schedule_cleanup(&self) {
+        self.shared.request(None);
+    }
+
+    /// Runs a full cleanup pass now, on this thread, whatever the mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus { ping: Event<()> }
+    /// enum Ping {}
+    /// impl WeakEvent for Ping {
+    ///     type Source = Bus;
+    ///     type Args = ();
+    ///     fn event(bus: &Bus) -> Option<&Event<()>> { Some(&bus.ping) }
+    /// }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let bus = Arc::new(Bus { ping: Event::new() });
+    /// let view = Arc::new(View);
+    /// manager.add_listener(&bus, &view);
+    /// drop(view);
+    /// assert_eq!(manager.purge().entries_purged, 1);
+    /// assert!(bus.ping.is_empty(), "the last entry went: the manager detached");
+    /// ```
+    pub fn purge(&self) -> PurgeReport {
+        self.shared.run_pass(true)
+    }
+
+    /// Runs this manager's pending pass, if any (see [`CleanupMode::Manual`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{CleanupMode, WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Manual);
+    /// assert_eq!(manager.run_pending_cleanup().sources_visited, 0);
+    /// manager.schedule_cleanup();
+    /// manager.run_pending_cleanup();
+    /// assert_eq!(manager.stats().cleanup.passes, 1);
+    /// ```
+    pub fn run_pending_cleanup(&self) -> PurgeReport {
+        self.shared.run_pending()
+    }
+
+    /// This manager's cleanup mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// assert_eq!(manager.cleanup_mode(), weak_events::cleanup_mode());
+    /// ```
+    pub fn cleanup_mode(&self) -> CleanupMode {
+        self.shared.cleanup.mode()
+    }
+
+    /// Sets this manager's cleanup mode; `None` follows the process-wide mode again.
+    ///
+    /// Work already pending is not lost: it is sent to the new mode's runner at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{CleanupMode, WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Manual);
+    /// manager.schedule_cleanup();
+    /// manager.set_cleanup_mode(Some(CleanupMode::Inline));
+    /// assert_eq!(manager.stats().cleanup.passes, 1, "the pending pass ran");
+    /// ```
+    pub fn set_cleanup_mode(&self, mode: Option<CleanupMode>) {
+        self.shared.cleanup.set_mode(mode);
+        if self.shared.cleanup.is_pending() {
+            cleanup::dispatch(self.shared.clone());
+        }
+    }
+
+    /// The table's counts and the cleanup counters; see [`ManagerStats`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// assert_eq!(WeakEventManager::<Ping>::new().stats().registrations, 0);
+    /// ```
+    pub fn stats(&self) -> ManagerStats {
+        let mut stats = ManagerStats {
+            cleanup: self.shared.cleanup.stats(),
+            ..ManagerStats::default()
+        };
+        let states = self.shared.table.values();
+        stats.sources = states.len();
+        for state in states.iter().chain([&self.shared.statics]) {
+            let (registrations, alive) = state.counts();
+            stats.registrations += registrations;
+            stats.live += alive;
+        }
+        stats.dead = stats.registrations - stats.live;
+        stats.static_registrations = self.shared.statics.len();
+        stats
+    }
+}
+
+/// Static events: kinds whose source is `()` have one process-wide list per manager.
+impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
+    /// Registers `listener` for the static event (no source); the listener sees `&()` as sender.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicU32, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// enum LowMemory {}
+    /// impl WeakEvent for LowMemory { type Source = (); type Args = u32; }
+    /// #[derive(Default)]
+    /// struct Cache(AtomicU32);
+    /// impl WeakEventListener<LowMemory> for Cache {
+    ///     fn receive_weak_event(&self, _: &(), level: &u32) { self.0.store(*level, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<LowMemory>::new();
+    /// let cache = Arc::new(Cache::default());
+    /// manager.add_static_listener(&cache);
+    /// manager.deliver_static(&2);
+    /// assert_eq!(cache.0.load(Ordering::SeqCst), 2);
+    /// assert!(manager.remove_static_listener(&*cache));
+    /// ```
+    pub fn add_static_listener<L>(&self, listener: &Arc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let node: EntryNode<E> = Arc::new(Node::new(ListenerEntry {
+            listener: Arc::downgrade(listener),
+        }));
+        self.shared.add_static(node)
+    }
+
+    /// Registers `receiver` and a plain `fn` for the static event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicBool, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Shutdown {}
+    /// impl WeakEvent for Shutdown { type Source = (); type Args = (); }
+    /// #[derive(Default)]
+    /// struct Service(AtomicBool);
+    ///
+    /// let manager = WeakEventManager::<Shutdown>::new();
+    /// let service = Arc::new(Service::default());
+    /// let id = manager.add_static_handler(&service, |s, _, _| s.0.store(true, Ordering::SeqCst));
+    /// manager.deliver_static(&());
+    /// assert!(service.0.load(Ordering::SeqCst));
+    /// assert!(manager.remove_static_registration(id));
+    /// ```
+    pub fn add_static_handler<R>(
+        &self,
+        receiver: &Arc<R>,
+        handler: fn(&R, &(), &E::Args),
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let node: EntryNode<E> = Arc::new(Node::new(HandlerEntry::<E, R> {
+            receiver: Arc::downgrade(receiver),
+            handler,
+        }));
+        self.shared.add_static(node)
+    }
+
+    /// [`add_static_listener`](Self::add_static_listener) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Tick>::new();
+    /// let view = Arc::new(View);
+    /// let guard = manager.subscribe_static(&view);
+    /// assert_eq!(manager.stats().static_registrations, 1);
+    /// drop(guard);
+    /// assert_eq!(manager.stats().static_registrations, 0);
+    /// ```
+    pub fn subscribe_static<L>(&self, listener: &Arc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let id = self.add_static_listener(listener);
+        Subscription::new(self.shared.statics.clone(), id)
+    }
+
+    /// Removes the most recent static registration of `listener`; false if there is none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// assert!(!WeakEventManager::<Tick>::new().remove_static_listener(&View));
+    /// ```
+    pub fn remove_static_listener<L: ?Sized>(&self, listener: &L) -> bool {
+        self.shared.statics.remove_listener(addr_of(listener))
+    }
+
+    /// Removes the static registration `id`; false if it is not one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Tick>::new();
+    /// let id = manager.add_static_handler(&Arc::new(()), |_, _, _| {});
+    /// assert!(manager.remove_static_registration(id));
+    /// assert!(!manager.remove_static_registration(id));
+    /// ```
+    pub fn remove_static_registration(&self, id: RegistrationId) -> bool {
+        self.shared.statics.remove_id(id.0)
+    }
+
+    /// Delivers `args` to every static registration.
+    ///
+    /// # Panics
+    ///
+    /// If a listener panics, the others are still called, then the first panic resumes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
+    /// WeakEventManager::<Tick>::new().deliver_static(&()); // no listeners: a no-op
+    /// ```
+    pub fn deliver_static(&self, args: &E::Args) {
+        let statics = &self.shared.statics;
+        let snapshot = statics.snapshot();
+        let (dead, panic) = source::deliver::<E>(&snapshot, &(), args);
+        drop(snapshot);
+        if dead > 0 {
+            statics.request_cleanup();
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
+    }
+}
+
+impl<E: WeakEvent> Default for WeakEventManager<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: WeakEvent> Clone for WeakEventManager<E> {
+    /// Another handle to the same manager.
+    fn clone(&self) -> Self {
+        WeakEventManager {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<E: WeakEvent> fmt::Debug for WeakEventManager<E> {
+    /// Never blocks and never scans the table: prints the event kind, the source count and the
+    /// cleanup state.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakEventManager")
+            .field("event", &std::any::type_name::<E>())
+            .field("sources", &self.shared.sources.load(Ordering::Relaxed))
+            .field("cleanup", &self.shared.cleanup)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<E: WeakEvent> Shared<E> {
+    /// The state of `source`, if it has one.
+    fn state_of(&self, source: &E::Source) -> Option<Arc<SourceState<E>>> {
+        self.table.with(addr_of(source), Arc::clone)
+    }
+
+    fn add(self: &Arc<Self>, source: &Arc<E::Source>, mut node: EntryNode<E>) -> RegistrationId {
+        let key = addr_of(Arc::as_ptr(source));
+        loop {
+            let mut inserted = false;
+            let state = self.table.get_or_insert_with(key, || {
+                inserted = true;
+                Arc::new(SourceState::new(
+                    key,
+                    Some(Arc::downgrade(source)),
+                    Arc::downgrade(self),
+                ))
+            });
+            if inserted {
+                self.note_inserted();
+            }
+            // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
+            // so a live source's address is not another source's.
+            match state.add(Some(source), node) {
+                Ok((id, grew)) => {
+                    if grew {
+                        self.request(Some(&state));
+                    }
+                    return RegistrationId(id);
+                }
+                Err(returned) => {
+                    // Closed under us: help remove it, then retry on a fresh state.
+                    node = returned;
+                    self.forget_source(&state);
+                }
+            }
+        }
+    }
+
+    fn add_static(self: &Arc<Self>, node: EntryNode<E>) -> RegistrationId {
+        match self.statics.add(None, node) {
+            Ok((id, grew)) => {
+                if grew {
+                    self.request(Some(&self.statics));
+                }
+                RegistrationId(id)
+            }
+            Err(_) => unreachable!("the static list never closes"),
+        }
+    }
+
+    /// Counts a new source; asks for a full pass when the table doubled since the last one, so
+    /// that sources that died unnoticed (no `Event`, no delivery) cost O(1) amortised per insert.
+    fn note_inserted(self: &Arc<Self>) {
+        let sources = self.sources.fetch_add(1, Ordering::Relaxed) + 1;
+        let mark = self.table_mark.load(Ordering::Relaxed);
+        if sources >= mark
+            && self
+                .table_mark
+                .compare_exchange(mark, sources.saturating_mul(2), Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.request(None);
+        }
+    }
+
+    /// Removes `state` from the table if it is still there.
+    pub(crate) fn forget_source(&self, state: &SourceState<E>) {
+        if self
+            .table
+            .remove_if(state.key, |current| std::ptr::eq(Arc::as_ptr(current), state))
+        {
+            self.sources.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A cleanup request: for one source's state, or for every source (`None`).
+    pub(crate) fn request(self: &Arc<Self>, state: Option<&Arc<SourceState<E>>>) {
+        if let Some(state) = state {
+            if !state.dirty.swap(true, Ordering::AcqRel) {
+                lock(&self.dirty).push(Arc::clone(state));
+            }
+        }
+        if self.cleanup.request(state.is_none()) {
+            cleanup::dispatch(self.clone());
+        }
+    }
+
+    /// One pass: the dirty sources, or every source if a full pass was asked for (or `full`).
+    fn run_pass(&self, full: bool) -> PurgeReport {
+        let full = self.cleanup.take_full() || full;
+        let queued = std::mem::take(&mut *lock(&self.dirty));
+        // Cleared before the prune, so a request made during it queues the source again.
+        for state in &queued {
+            state.dirty.store(false, Ordering::Release);
+        }
+        let states = if full {
+            let mut all = self.table.values();
+            all.push(Arc::clone(&self.statics));
+            self.table_mark.store(
+                (all.len() * 2).max(MIN_TABLE_MARK),
+                Ordering::Relaxed,
+            );
+            all
+        } else {
+            queued
+        };
+        let mut report = PurgeReport::default();
+        for state in &states {
+            let pruned = state.prune();
+            report.sources_visited += 1;
+            report.entries_purged += pruned.purged;
+            report.forgotten_removals += pruned.forgotten;
+            report.sources_removed += usize::from(pruned.removed_source);
+        }
+        self.cleanup.record(report);
+        report
+    }
+}
+
+impl<E: WeakEvent> Cleanable for Shared<E> {
+    fn cleanup_state(&self) -> &CleanupState {
+        &self.cleanup
+    }
+
+    fn run_pending(&self) -> PurgeReport {
+        if self.cleanup.take_pending() {
+            self.run_pass(false)
+        } else {
+            PurgeReport::default()
+        }
+    }
+
+    fn purge(&self) -> PurgeReport {
+        self.run_pass(true)
+    }
+}
+
+impl<E: WeakEvent> Drop for Shared<E> {
+    /// A private manager going away detaches from every source's `Event`, so none keeps a
+    /// forwarding handler to a manager that no longer exists.
+    fn drop(&mut self) {
+        for state in self.table.values() {
+            state.shutdown();
+        }
+    }
+}

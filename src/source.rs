@@ -1,0 +1,362 @@
+//! One source's state in a manager: its listener list, whether the manager is attached to the
+//! source's `Event`, and its place in the cleanup queue.
+//!
+//! # Synchronization
+//!
+//! Each state has one mutex (`inner`) over its list and attach state; no user code runs under it.
+//! A delivery holds it only to clone the list's `Arc` (its snapshot). Closing (the last
+//! registration went, or the source died) happens under it and is final: an add that finds a
+//! closed state drops it from the table and retries on a fresh one, so a registration is never
+//! added to a state that will not be delivered or purged. Attaching to the source's `Event` runs
+//! user code ([`WeakEvent::event`]), so it happens with the lock released while the state is
+//! `Attaching`; concurrent adds wait on `attached` so that no add returns before the forwarding
+//! handler is in place (a raise that starts after an add returned reaches the new listener).
+
+use std::sync::{Arc, Weak};
+
+use crate::event::EventToken;
+use crate::list::{call_each, Node, Slots, Snapshot};
+use crate::listener::Entry;
+use crate::manager::Shared;
+use crate::subscription::Unregister;
+use crate::sync::{lock, wait, AtomicBool, Condvar, Mutex};
+use crate::WeakEvent;
+
+/// A list grown to this many slots asks for a pass over its source even if it was never pruned.
+const MIN_GROW_MARK: usize = 16;
+
+pub(crate) type EntryNode<E> = Arc<Node<dyn Entry<E>>>;
+
+pub(crate) struct SourceState<E: WeakEvent> {
+    /// The source's address: the table key.
+    pub(crate) key: usize,
+    /// The source, weakly (it also reserves the address while the state exists); `None` for the
+    /// static list, which has no source.
+    source: Option<Weak<E::Source>>,
+    manager: Weak<Shared<E>>,
+    inner: Mutex<Inner<E>>,
+    attached: Condvar,
+    /// Set while the state sits in its manager's dirty queue; see `Shared::request`.
+    pub(crate) dirty: AtomicBool,
+}
+
+struct Inner<E: WeakEvent> {
+    slots: Slots<dyn Entry<E>>,
+    closed: bool,
+    attach: Attach,
+    /// Slots at which an add asks for a pass over this source: twice its size after the last one.
+    grow_mark: usize,
+}
+
+enum Attach {
+    Detached,
+    Attaching,
+    Attached(EventToken),
+    /// The kind has no `Event` for this source, or this is the static list.
+    NoEvent,
+}
+
+/// What one pass over one source did.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Pruned {
+    pub(crate) purged: usize,
+    pub(crate) forgotten: usize,
+    pub(crate) removed_source: bool,
+}
+
+/// A closed state's attachment, to undo once the lock is released.
+struct Closing(Option<EventToken>);
+
+impl<E: WeakEvent> SourceState<E> {
+    pub(crate) fn new(key: usize, source: Option<Weak<E::Source>>, manager: Weak<Shared<E>>) -> Self {
+        let attach = if source.is_some() {
+            Attach::Detached
+        } else {
+            Attach::NoEvent
+        };
+        SourceState {
+            key,
+            source,
+            manager,
+            inner: Mutex::new(Inner {
+                slots: Slots::new(),
+                closed: false,
+                attach,
+                grow_mark: MIN_GROW_MARK,
+            }),
+            attached: Condvar::new(),
+            dirty: AtomicBool::new(false),
+        }
+    }
+
+    /// Adds `node`; `Err(node)` if the state closed (the caller retries on a fresh state).
+    ///
+    /// On success returns the id and whether the list grew enough to ask for a pass.
+    pub(crate) fn add(
+        self: &Arc<Self>,
+        source: Option<&Arc<E::Source>>,
+        node: EntryNode<E>,
+    ) -> Result<(u64, bool), EntryNode<E>> {
+        let mut inner = lock(&self.inner);
+        loop {
+            if inner.closed {
+                return Err(node);
+            }
+            match inner.attach {
+                Attach::Detached => {
+                    let Some(source) = source else {
+                        inner.attach = Attach::NoEvent;
+                        continue;
+                    };
+                    inner.attach = Attach::Attaching;
+                    drop(inner);
+                    // Loops back: a state closed meanwhile fails the add above.
+                    inner = self.attach(source);
+                }
+                Attach::Attaching => inner = wait(&self.attached, inner),
+                Attach::Attached(_) | Attach::NoEvent => break,
+            }
+        }
+        let (id, garbage) = inner.slots.push(node);
+        let grew = inner.slots.capacity_used() >= inner.grow_mark;
+        if grew {
+            // Ask once per doubling; the pass sets the next mark from what it leaves.
+            inner.grow_mark = inner.slots.capacity_used().saturating_mul(2);
+        }
+        drop(inner);
+        drop(garbage);
+        Ok((id, grew))
+    }
+
+    /// Subscribes the forwarding handler to the source's `Event` with no lock held, then records
+    /// the outcome and wakes the adds waiting for it.
+    fn attach(self: &Arc<Self>, source: &Arc<E::Source>) -> crate::sync::MutexGuard<'_, Inner<E>> {
+        let subscribed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            E::event(source).map(|event| {
+                let forwarder = Forwarder {
+                    state: Arc::clone(self),
+                };
+                event.subscribe(move |args| forwarder.raise(args))
+            })
+        }));
+        let mut inner = lock(&self.inner);
+        let token = match subscribed {
+            Ok(token) => token,
+            Err(payload) => {
+                // `event` panicked: nothing was attached and the add fails by that panic.
+                inner.attach = Attach::Detached;
+                drop(inner);
+                self.attached.notify_all();
+                std::panic::resume_unwind(payload);
+            }
+        };
+        if inner.closed {
+            // Closed while we attached (a purge found the list empty): undo, and let the add retry.
+            drop(inner);
+            self.attached.notify_all();
+            if let (Some(token), Some(event)) = (token, E::event(source)) {
+                event.unsubscribe(token);
+            }
+            return lock(&self.inner);
+        }
+        inner.attach = token.map_or(Attach::NoEvent, Attach::Attached);
+        self.attached.notify_all();
+        inner
+    }
+
+    /// The list to deliver.
+    pub(crate) fn snapshot(&self) -> Snapshot<dyn Entry<E>> {
+        lock(&self.inner).slots.snapshot()
+    }
+
+    /// Removes the registration `id`.
+    pub(crate) fn remove_id(&self, id: u64) -> bool {
+        self.remove_with(|slots| slots.remove(id))
+    }
+
+    /// Removes the most recent registration of the listener at `addr`.
+    pub(crate) fn remove_listener(&self, addr: usize) -> bool {
+        self.remove_with(|slots| slots.remove_last(|entry| entry.listener_addr() == Some(addr)))
+    }
+
+    fn remove_with(
+        &self,
+        remove: impl FnOnce(&mut Slots<dyn Entry<E>>) -> (bool, crate::list::Garbage<dyn Entry<E>>),
+    ) -> bool {
+        let mut inner = lock(&self.inner);
+        let (removed, garbage) = remove(&mut inner.slots);
+        let closing = if removed && inner.slots.live() == 0 {
+            self.close(&mut inner)
+        } else {
+            None
+        };
+        drop(inner);
+        drop(garbage);
+        if let Some(closing) = closing {
+            self.finish_close(closing);
+        }
+        removed
+    }
+
+    /// One cleanup pass over this source: drops the registrations of dead receivers (all of them
+    /// if the source died) and closes the state if nothing is left.
+    pub(crate) fn prune(&self) -> Pruned {
+        let mut inner = lock(&self.inner);
+        if inner.closed {
+            return Pruned::default();
+        }
+        let source_dead = self
+            .source
+            .as_ref()
+            .is_some_and(|source| source.strong_count() == 0);
+        let mut forgotten = 0;
+        let (purged, garbage) = inner.slots.retain(|entry| {
+            let alive = entry.is_alive();
+            if !alive {
+                // A receiver that died while still registered: a forgotten removal.
+                forgotten += 1;
+            }
+            alive && !source_dead
+        });
+        inner.grow_mark = inner
+            .slots
+            .capacity_used()
+            .saturating_mul(2)
+            .max(MIN_GROW_MARK);
+        let closing = if inner.slots.live() == 0 {
+            self.close(&mut inner)
+        } else {
+            None
+        };
+        drop(inner);
+        drop(garbage);
+        let removed_source = closing.is_some();
+        if let Some(closing) = closing {
+            self.finish_close(closing);
+        }
+        Pruned {
+            purged,
+            forgotten,
+            removed_source,
+        }
+    }
+
+    /// Marks the state closed (the static list never closes).
+    fn close(&self, inner: &mut Inner<E>) -> Option<Closing> {
+        if self.source.is_none() || inner.closed {
+            return None;
+        }
+        inner.closed = true;
+        let token = match std::mem::replace(&mut inner.attach, Attach::Detached) {
+            Attach::Attached(token) => Some(token),
+            // An add is attaching: it sees `closed` when it relocks and undoes its own attach.
+            _ => None,
+        };
+        Some(Closing(token))
+    }
+
+    /// Leaves the table and detaches from the source's `Event`, with no lock held.
+    fn finish_close(&self, closing: Closing) {
+        if let Some(manager) = self.manager.upgrade() {
+            manager.forget_source(self);
+        }
+        self.detach(closing);
+    }
+
+    fn detach(&self, Closing(token): Closing) {
+        // Never call into a dead source: if it died, its `Event` (and our handler) went with it.
+        if let (Some(token), Some(source)) = (token, self.source()) {
+            if let Some(event) = E::event(&source) {
+                event.unsubscribe(token);
+            }
+        }
+    }
+
+    /// Closes and detaches because the manager is going away.
+    pub(crate) fn shutdown(&self) {
+        let closing = self.close(&mut lock(&self.inner));
+        if let Some(closing) = closing {
+            self.detach(closing);
+        }
+    }
+
+    pub(crate) fn source(&self) -> Option<Arc<E::Source>> {
+        self.source.as_ref().and_then(Weak::upgrade)
+    }
+
+    /// Registrations, and how many of their receivers are alive.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let inner = lock(&self.inner);
+        let alive = inner.slots.iter().filter(|s| s.node.value.is_alive()).count();
+        (inner.slots.live(), alive)
+    }
+
+    /// Registrations not removed.
+    pub(crate) fn len(&self) -> usize {
+        lock(&self.inner).slots.live()
+    }
+
+    /// Asks the manager for a pass over this source.
+    pub(crate) fn request_cleanup(self: &Arc<Self>) {
+        if let Some(manager) = self.manager.upgrade() {
+            manager.request(Some(self));
+        }
+    }
+}
+
+/// Delivers `args` from `sender` to a snapshot; returns the count of dead receivers met and the
+/// first panic.
+pub(crate) fn deliver<E: WeakEvent>(
+    snapshot: &Snapshot<dyn Entry<E>>,
+    sender: &E::Source,
+    args: &E::Args,
+) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
+    call_each(snapshot, |entry| entry.deliver(sender, args))
+}
+
+impl<E: WeakEvent> Unregister for SourceState<E> {
+    fn unregister(&self, id: u64) -> bool {
+        self.remove_id(id)
+    }
+}
+
+/// The handler a manager subscribes to a source's `Event`: it holds the source's list directly,
+/// so a raise needs no table lookup.
+struct Forwarder<E: WeakEvent> {
+    state: Arc<SourceState<E>>,
+}
+
+impl<E: WeakEvent> Forwarder<E> {
+    fn raise(&self, args: &E::Args) {
+        // The `Event` lives in the source, so a raise has a live source; the upgrade fails only
+        // while the source is being dropped, and then nothing is delivered.
+        let Some(source) = self.state.source() else {
+            return;
+        };
+        let snapshot = self.state.snapshot();
+        let (dead, panic) = deliver::<E>(&snapshot, &source, args);
+        drop(snapshot);
+        if dead > 0 {
+            self.state.request_cleanup();
+        }
+        drop(source);
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
+    }
+}
+
+impl<E: WeakEvent> Drop for Forwarder<E> {
+    /// Dropped by the source's `Event`: either the manager detached it, or the source died. In
+    /// the second case the source's entries are garbage now, so ask for a pass over it.
+    fn drop(&mut self) {
+        let source_dead = self
+            .state
+            .source
+            .as_ref()
+            .is_some_and(|source| source.strong_count() == 0);
+        if source_dead {
+            self.state.request_cleanup();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! [`Subscription`]: the RAII form of a registration.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::RegistrationId;
+
+/// Something a registration can be removed from, type-erased over the event kind.
+pub(crate) trait Unregister: Send + Sync {
+    fn unregister(&self, id: u64) -> bool;
+}
+
+/// A guard that removes its registration when dropped.
+///
+/// Returned by [`WeakEventManager::subscribe`](crate::WeakEventManager::subscribe) and its
+/// siblings. It is not generic over the event kind, so one collection can own the subscriptions
+/// of a component across kinds. [`detach`](Self::detach) gives the guard up and leaves the
+/// registration weak-only: it then stays until removed by id or until its receiver dies.
+///
+/// The guard holds the source's listener list, not the source nor the receiver: keeping a
+/// guard keeps neither alive.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let bus = Arc::new(Bus);
+/// let view = Arc::new(View);
+/// {
+///     let _subscription = manager.subscribe(&bus, &view);
+///     assert_eq!(manager.listener_count(&bus), 1);
+/// } // dropped: removed
+/// assert_eq!(manager.listener_count(&bus), 0);
+///
+/// let id = manager.subscribe(&bus, &view).detach(); // stays, weakly
+/// assert_eq!(manager.listener_count(&bus), 1);
+/// assert!(manager.remove_registration(&bus, id));
+/// ```
+#[must_use = "dropping a Subscription removes the registration at once; call `detach` to keep it"]
+#[clippy::has_significant_drop]
+pub struct Subscription {
+    id: RegistrationId,
+    list: Option<Arc<dyn Unregister>>,
+}
+
+impl Subscription {
+    pub(crate) fn new(list: Arc<dyn Unregister>, id: RegistrationId) -> Self {
+        Subscription {
+            id,
+            list: Some(list),
+        }
+    }
+
+    pub(crate) fn detached(id: RegistrationId) -> Self {
+        Subscription { id, list: None }
+    }
+
+    /// The registration's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
+    /// let id = subscription.id();
+    /// assert_eq!(subscription.detach(), id);
+    /// ```
+    pub fn id(&self) -> RegistrationId {
+        self.id
+    }
+
+    /// Removes the registration now; false if it was already gone (removed by id, or purged
+    /// with a dead source).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
+    /// assert!(manager.remove_registration(&bus, subscription.id()));
+    /// assert!(!subscription.unsubscribe(), "already removed by id");
+    /// ```
+    pub fn unsubscribe(mut self) -> bool {
+        self.remove()
+    }
+
+    /// Gives up the guard: the registration stays, held weakly, until removed by id or until its
+    /// receiver dies and a cleanup pass prunes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// let _id = manager.subscribe_handler(&bus, &receiver, |_, _, _| {}).detach();
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// ```
+    pub fn detach(mut self) -> RegistrationId {
+        self.list = None;
+        self.id
+    }
+
+    fn remove(&mut self) -> bool {
+        self.list
+            .take()
+            .is_some_and(|list| list.unregister(self.id.0))
+    }
+}
+
+impl Drop for Subscription {
+    /// Removes the registration: this is what the guard is for.
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("attached", &self.list.is_some())
+            .finish()
+    }
+}

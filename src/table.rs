@@ -1,0 +1,98 @@
+//! The lookup table from a source's address to its state, behind one small interface.
+//!
+//! Production: a [`dashmap::DashMap`], sharded so that deliveries and adds on different sources
+//! do not serialise on one lock. Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
+//! see through dashmap's own lock (a dashmap guard held across a loom operation hangs the model);
+//! the model then checks the crate's logic on the same interface.
+//!
+//! No caller holds a table guard while it takes another lock of the crate other than a source
+//! state's list lock, and nothing takes the table while holding a list lock: the lock order is
+//! table shard, then list.
+
+#[cfg(not(loom))]
+mod imp {
+    use dashmap::DashMap;
+
+    pub(crate) struct Table<V> {
+        map: DashMap<usize, V>,
+    }
+
+    impl<V: Clone> Table<V> {
+        pub(crate) fn new() -> Self {
+            Table {
+                map: DashMap::new(),
+            }
+        }
+
+        /// Runs `f` on the value at `key`, under the shard's read lock.
+        pub(crate) fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+            self.map.get(&key).map(|value| f(&value))
+        }
+
+        /// The value at `key`, inserting `make()` if there is none.
+        pub(crate) fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+            self.map.entry(key).or_insert_with(make).value().clone()
+        }
+
+        /// Removes the value at `key` if `pred` holds for it.
+        pub(crate) fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+            self.map.remove_if(&key, |_, value| pred(value)).is_some()
+        }
+
+        /// A copy of every value (for full passes and statistics).
+        pub(crate) fn values(&self) -> Vec<V> {
+            self.map.iter().map(|entry| entry.value().clone()).collect()
+        }
+    }
+}
+
+#[cfg(loom)]
+mod imp {
+    use std::collections::HashMap;
+
+    use crate::sync::RwLock;
+
+    pub(crate) struct Table<V> {
+        map: RwLock<HashMap<usize, V>>,
+    }
+
+    impl<V: Clone> Table<V> {
+        pub(crate) fn new() -> Self {
+            Table {
+                map: RwLock::new(HashMap::new()),
+            }
+        }
+
+        fn read(&self) -> crate::sync::RwLockReadGuard<'_, HashMap<usize, V>> {
+            self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        fn write(&self) -> crate::sync::RwLockWriteGuard<'_, HashMap<usize, V>> {
+            self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        pub(crate) fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+            self.read().get(&key).map(f)
+        }
+
+        pub(crate) fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+            self.write().entry(key).or_insert_with(make).clone()
+        }
+
+        pub(crate) fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+            let mut map = self.write();
+            if map.get(&key).is_some_and(pred) {
+                map.remove(&key);
+                true
+            } else {
+                false
+            }
+        }
+
+        pub(crate) fn values(&self) -> Vec<V> {
+            self.read().values().cloned().collect()
+        }
+    }
+}
+
+pub(crate) use imp::Table;
