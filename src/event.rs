@@ -118,11 +118,7 @@ impl<A: ?Sized + 'static> Event<A> {
         let mut handlers = lock(&self.handlers);
         let (removed, garbage) = handlers.remove(token.0);
         // A strong event releases what the handler captured at once, not at the next compaction.
-        let compacted = if removed {
-            handlers.compact()
-        } else {
-            garbage
-        };
+        let compacted = if removed { handlers.compact() } else { garbage };
         drop(handlers);
         // The handler's captures may run user code when dropped: never under the lock.
         drop(compacted);

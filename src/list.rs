@@ -123,7 +123,10 @@ impl<T: ?Sized> Slots<T> {
         vec.extend(self.iter().cloned());
         vec.push(slot);
         self.removed = 0;
-        (id, Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(vec)))))
+        (
+            id,
+            Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(vec)))),
+        )
     }
 
     /// Removes the registration `id`; false if it is not in the list (or already removed).
@@ -184,10 +187,18 @@ impl<T: ?Sized> Slots<T> {
             // Only removed slots to drop.
             let kept: Vec<Slot<T>> = self.iter().cloned().collect();
             self.removed = 0;
-            return (0, Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))));
+            return (
+                0,
+                Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))),
+            );
         };
         let mut kept = Vec::with_capacity(self.live());
-        kept.extend(self.vec[..first_drop].iter().filter(|s| !s.node.is_removed()).cloned());
+        kept.extend(
+            self.vec[..first_drop]
+                .iter()
+                .filter(|s| !s.node.is_removed())
+                .cloned(),
+        );
         // Flag what this drops, so that a delivery still holding the old vector skips it too.
         self.vec[first_drop].node.mark_removed();
         let mut dropped = 1;

@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock, Weak};
 
 use crate::cleanup::{self, Cleanable, CleanupMode, CleanupState, CleanupStats, PurgeReport};
-use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
 use crate::list::Node;
+use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
 use crate::source::{self, EntryNode, SourceState};
 use crate::subscription::Subscription;
 use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
@@ -933,7 +933,12 @@ impl<E: WeakEvent> Shared<E> {
         if sources >= mark
             && self
                 .table_mark
-                .compare_exchange(mark, sources.saturating_mul(2), Ordering::Relaxed, Ordering::Relaxed)
+                .compare_exchange(
+                    mark,
+                    sources.saturating_mul(2),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
                 .is_ok()
         {
             self.request(None);
@@ -942,10 +947,9 @@ impl<E: WeakEvent> Shared<E> {
 
     /// Removes `state` from the table if it is still there.
     pub(crate) fn forget_source(&self, state: &SourceState<E>) {
-        if self
-            .table
-            .remove_if(state.key, |current| std::ptr::eq(Arc::as_ptr(current), state))
-        {
+        if self.table.remove_if(state.key, |current| {
+            std::ptr::eq(Arc::as_ptr(current), state)
+        }) {
             self.sources.fetch_sub(1, Ordering::Relaxed);
         }
     }
@@ -973,10 +977,8 @@ impl<E: WeakEvent> Shared<E> {
         let states = if full {
             let mut all = self.table.values();
             all.push(Arc::clone(&self.statics));
-            self.table_mark.store(
-                (all.len() * 2).max(MIN_TABLE_MARK),
-                Ordering::Relaxed,
-            );
+            self.table_mark
+                .store((all.len() * 2).max(MIN_TABLE_MARK), Ordering::Relaxed);
             all
         } else {
             queued

@@ -68,7 +68,11 @@ pub(crate) struct Pruned {
 struct Closing(Option<EventToken>);
 
 impl<E: WeakEvent> SourceState<E> {
-    pub(crate) fn new(key: usize, source: Option<Weak<E::Source>>, manager: Weak<Shared<E>>) -> Self {
+    pub(crate) fn new(
+        key: usize,
+        source: Option<Weak<E::Source>>,
+        manager: Weak<Shared<E>>,
+    ) -> Self {
         let attach = if source.is_some() {
             Attach::Detached
         } else {
@@ -287,7 +291,11 @@ impl<E: WeakEvent> SourceState<E> {
     /// Registrations, and how many of their receivers are alive.
     pub(crate) fn counts(&self) -> (usize, usize) {
         let inner = lock(&self.inner);
-        let alive = inner.slots.iter().filter(|s| s.node.value.is_alive()).count();
+        let alive = inner
+            .slots
+            .iter()
+            .filter(|s| s.node.value.is_alive())
+            .count();
         (inner.slots.live(), alive)
     }
 

@@ -27,7 +27,9 @@ pub(crate) use std::sync::atomic::Ordering;
 /// under a lock through an allocation failure; the data is consistent between statements either
 /// way, and a poisoned lock must not turn one listener's panic into a dead manager (semantic 5).
 pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Waits on `condvar`, ignoring poison (see [`lock`]).

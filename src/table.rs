@@ -64,11 +64,15 @@ mod imp {
         }
 
         fn read(&self) -> crate::sync::RwLockReadGuard<'_, HashMap<usize, V>> {
-            self.map.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+            self.map
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
         fn write(&self) -> crate::sync::RwLockWriteGuard<'_, HashMap<usize, V>> {
-            self.map.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+            self.map
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
         pub(crate) fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {

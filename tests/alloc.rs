@@ -1,0 +1,110 @@
+//! `deliver_event` and a raise through a source's `Event` make no heap allocation.
+//!
+//! A counting global allocator counts allocations made on this test's thread while armed. This
+//! binary holds one test so that nothing else runs beside it.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::*;
+use weak_events::{CleanupMode, Event, WeakEventManager};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn count() {
+    if ARMED.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+// SAFETY: defers every call to `System` unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    ARMED.with(|armed| armed.set(true));
+    f();
+    ARMED.with(|armed| armed.set(false));
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+#[test]
+fn delivery_allocates_nothing() {
+    let direct = WeakEventManager::<Direct>::with_cleanup(CleanupMode::Manual);
+    let attached = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Manual);
+    let statics = WeakEventManager::<Global>::with_cleanup(CleanupMode::Manual);
+    let bus = Bus::new();
+    let log = log();
+    let listeners: Vec<_> = (0..128).map(|i| Recorder::new(i, &log)).collect();
+    let receivers: Vec<_> = (0..128).map(|_| Arc::new(AtomicUsize::new(0))).collect();
+    for (listener, receiver) in listeners.iter().zip(&receivers) {
+        direct.add_listener(&bus, listener);
+        attached.add_listener(&bus, listener);
+        statics.add_static_listener(listener);
+        direct.add_handler(&bus, receiver, |r, _, n| {
+            r.fetch_add(*n as usize, Ordering::Relaxed);
+        });
+    }
+    let plain: Event<u32> = Event::new();
+    for receiver in &receivers {
+        let receiver = Arc::clone(receiver);
+        let _ = plain.subscribe(move |n| {
+            receiver.fetch_add(*n as usize, Ordering::Relaxed);
+        });
+    }
+    // The recorders push into a log; give it room up front so that only our code is measured.
+    log.lock().unwrap().reserve(128 * 4 * 10);
+
+    let allocations = allocations_during(|| {
+        for _ in 0..10 {
+            direct.deliver_event(&bus, &1);
+            bus.ping.raise(&1);
+            statics.deliver_static(&1);
+            plain.raise(&1);
+        }
+    });
+    assert_eq!(allocations, 0, "delivery allocated");
+    assert_eq!(
+        log.lock().unwrap().len(),
+        128 * 3 * 10,
+        "and it did deliver"
+    );
+    assert_eq!(receivers[0].load(Ordering::Relaxed), 20);
+
+    // The counter itself works: an add allocates its entry.
+    let extra = Recorder::new(999, &log);
+    assert!(
+        allocations_during(|| {
+            direct.add_listener(&bus, &extra);
+        }) > 0
+    );
+}
