@@ -1,1 +1,500 @@
+//! loom models of the manager's concurrency claims (DESIGN.md semantics 3, 4 and 7).
+//!
+//! Run with:
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom -- --nocapture
+//! ```
+//!
+//! CI runs them exhaustively (no `LOOM_MAX_PREEMPTIONS`): the largest model takes a few hundred
+//! iterations. Each model prints its iteration count and time.
+//!
+//! Under `cfg(loom)` every lock and atomic of the crate comes from loom (see `src/sync.rs`) and
+//! the table is a loom `RwLock<HashMap>`, so loom explores the interleavings of the crate's own
+//! logic. Receivers and sources stay `std::sync::Arc`/`Weak` (loom has no `Weak`), which is why
+//! the counters below are std atomics: they are read after `join`, which orders them.
+//! Every model builds a private manager with `Inline` or `Manual` cleanup: a process-wide static
+//! holding loom objects would break the next iteration.
 #![cfg(loom)]
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use loom::thread;
+use weak_events::{CleanupMode, Event, WeakEvent, WeakEventListener, WeakEventManager};
+
+struct Bus {
+    ping: Event<u32>,
+}
+
+fn bus() -> Arc<Bus> {
+    Arc::new(Bus { ping: Event::new() })
+}
+
+/// Attached to `Bus::ping`: exercises attach/detach.
+enum Ping {}
+impl WeakEvent for Ping {
+    type Source = Bus;
+    type Args = u32;
+    fn event(bus: &Bus) -> Option<&Event<u32>> {
+        Some(&bus.ping)
+    }
+}
+
+/// Delivered with `deliver_event`: the table lookup path.
+enum Direct {}
+impl WeakEvent for Direct {
+    type Source = Bus;
+    type Args = u32;
+}
+
+#[derive(Default)]
+struct Counter {
+    calls: AtomicUsize,
+    /// Set by a test when the counter must not be called any more.
+    forbidden: AtomicBool,
+}
+
+impl Counter {
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl<E: WeakEvent> WeakEventListener<E> for Counter {
+    fn receive_weak_event(&self, _: &E::Source, _: &E::Args) {
+        assert!(
+            !self.forbidden.load(Ordering::SeqCst),
+            "called after its removal returned"
+        );
+        self.calls.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A shared loom atomic that threads touch around work loom cannot see (std `Arc` drops and
+/// `Weak::upgrade`): the touches conflict, so loom orders that work both ways.
+#[derive(Clone)]
+struct Gate(Arc<loom::sync::atomic::AtomicUsize>);
+
+impl Gate {
+    fn new() -> Gate {
+        Gate(Arc::new(loom::sync::atomic::AtomicUsize::new(0)))
+    }
+
+    fn pass(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A listener that passes a gate: placed before another listener, it lets loom put the other
+/// thread's work in the middle of a delivery, after its snapshot was taken.
+struct GateListener(Gate);
+
+impl<E: WeakEvent> WeakEventListener<E> for GateListener {
+    fn receive_weak_event(&self, _: &E::Source, _: &E::Args) {
+        self.0.pass();
+    }
+}
+
+/// Runs `f` under loom and prints the iteration count and time (for the issue note).
+fn model(name: &str, f: impl Fn() + Sync + Send + 'static) {
+    let iterations = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&iterations);
+    let started = Instant::now();
+    loom::model(move || {
+        counted.fetch_add(1, Ordering::Relaxed);
+        f();
+    });
+    println!(
+        "loom model {name}: {} iterations in {:.2?} (LOOM_MAX_PREEMPTIONS={})",
+        iterations.load(Ordering::Relaxed),
+        started.elapsed(),
+        std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| "unbounded".into())
+    );
+}
+
+/// A delivery sees a registration whole or not at all, never twice.
+#[test]
+fn add_vs_deliver() {
+    model("add_vs_deliver", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let bus = bus();
+        let early = Arc::new(Counter::default());
+        manager.add_listener(&bus, &early);
+        let late = Arc::new(Counter::default());
+
+        let adder = {
+            let (manager, bus, late) = (manager.clone(), bus.clone(), late.clone());
+            thread::spawn(move || {
+                manager.add_listener(&bus, &late);
+            })
+        };
+        manager.deliver_event(&bus, &0);
+        adder.join().unwrap();
+
+        assert_eq!(early.calls(), 1);
+        assert!(late.calls() <= 1, "called twice by one delivery");
+        let before = late.calls();
+        manager.deliver_event(&bus, &0);
+        assert_eq!(
+            late.calls(),
+            before + 1,
+            "a delivery after the add returned reaches it"
+        );
+    });
+}
+
+/// A delivery that starts after `remove` returned never calls the removed listener.
+#[test]
+fn remove_vs_deliver() {
+    model("remove_vs_deliver", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let bus = bus();
+        let victim = Arc::new(Counter::default());
+        let other = Arc::new(Counter::default());
+        manager.add_listener(&bus, &victim);
+        manager.add_listener(&bus, &other);
+        let removed = Arc::new(loom::sync::atomic::AtomicBool::new(false));
+
+        let remover = {
+            let (manager, bus, victim, removed) = (
+                manager.clone(),
+                bus.clone(),
+                victim.clone(),
+                removed.clone(),
+            );
+            thread::spawn(move || {
+                assert!(manager.remove_listener(&bus, &*victim));
+                removed.store(true, Ordering::Release);
+            })
+        };
+        if removed.load(Ordering::Acquire) {
+            // This delivery starts after the removal returned.
+            victim.forbidden.store(true, Ordering::SeqCst);
+        }
+        manager.deliver_event(&bus, &0);
+        remover.join().unwrap();
+
+        assert!(victim.calls() <= 1);
+        assert_eq!(other.calls(), 1, "the other listener is not disturbed");
+        victim.forbidden.store(true, Ordering::SeqCst);
+        manager.deliver_event(&bus, &0);
+    });
+}
+
+/// A purge never removes a live registration, including one added while it runs.
+#[test]
+fn purge_vs_add() {
+    model("purge_vs_add", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Manual));
+        let bus = bus();
+        let dead = Arc::new(Counter::default());
+        manager.add_listener(&bus, &dead);
+        drop(dead);
+        let live = Arc::new(Counter::default());
+
+        let purger = {
+            let manager = manager.clone();
+            thread::spawn(move || {
+                manager.purge();
+            })
+        };
+        manager.add_listener(&bus, &live);
+        purger.join().unwrap();
+
+        bus.ping.raise(&0);
+        assert_eq!(
+            live.calls(),
+            1,
+            "the live registration survived and is attached"
+        );
+        assert_eq!(
+            bus.ping.handler_count(),
+            1,
+            "exactly one forwarding handler"
+        );
+        manager.purge();
+        let stats = manager.stats();
+        assert_eq!((stats.registrations, stats.live), (1, 1));
+    });
+}
+
+/// A receiver is never called after its drop completed, and nothing of it is kept.
+#[test]
+fn receiver_drop_vs_deliver() {
+    struct Tracked {
+        dropped: Arc<AtomicBool>,
+        calls: Arc<AtomicUsize>,
+    }
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            assert!(!self.dropped.swap(true, Ordering::SeqCst), "dropped twice");
+        }
+    }
+    impl WeakEventListener<Direct> for Tracked {
+        fn receive_weak_event(&self, _: &Bus, _: &u32) {
+            assert!(
+                !self.dropped.load(Ordering::SeqCst),
+                "called after its drop"
+            );
+            self.calls.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    model("receiver_drop_vs_deliver", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let bus = bus();
+        let gate = Gate::new();
+        let first = Arc::new(GateListener(gate.clone()));
+        manager.add_listener(&bus, &first);
+        let dropped = Arc::new(AtomicBool::new(false));
+        let receiver = Arc::new(Tracked {
+            dropped: dropped.clone(),
+            calls: Arc::new(AtomicUsize::new(0)),
+        });
+        manager.add_listener(&bus, &receiver);
+        let weak = Arc::downgrade(&receiver);
+
+        let dropper = thread::spawn(move || {
+            gate.pass();
+            drop(receiver);
+            gate.pass();
+        });
+        manager.deliver_event(&bus, &0);
+        dropper.join().unwrap();
+
+        assert!(
+            dropped.load(Ordering::SeqCst),
+            "the last Arc's drop ran exactly once"
+        );
+        manager.deliver_event(&bus, &0);
+        manager.purge();
+        assert_eq!(
+            manager.stats().registrations,
+            1,
+            "only the gate listener is left"
+        );
+        assert_eq!(weak.weak_count(), 0, "the manager kept no reference to it");
+    });
+}
+
+/// A cleanup request made while a pass runs is never lost.
+#[test]
+fn schedule_vs_pass() {
+    model("schedule_vs_pass", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Manual,
+        ));
+        let bus = bus();
+        let receiver = Arc::new(Counter::default());
+        manager.add_listener(&bus, &receiver);
+        manager.run_pending_cleanup();
+
+        let requester = {
+            let (manager, bus) = (manager.clone(), bus.clone());
+            thread::spawn(move || {
+                drop(receiver);
+                // Meets the dead receiver: marks the source dirty and requests a pass.
+                manager.deliver_event(&bus, &0);
+            })
+        };
+        manager.run_pending_cleanup();
+        requester.join().unwrap();
+
+        // The next run must find everything dead at request time.
+        manager.run_pending_cleanup();
+        assert_eq!(
+            manager.stats().registrations,
+            0,
+            "a cleanup request was lost"
+        );
+    });
+}
+
+/// A source dropped while a listener is added to it leaves nothing behind.
+#[test]
+fn source_drop_vs_add() {
+    model("source_drop_vs_add", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline));
+        let bus = bus();
+        let receiver = Arc::new(Counter::default());
+        let weak_bus = Arc::downgrade(&bus);
+        let gate = Gate::new();
+
+        let adder = {
+            let (manager, bus, receiver, gate) =
+                (manager.clone(), bus.clone(), receiver.clone(), gate.clone());
+            thread::spawn(move || {
+                gate.pass();
+                manager.add_listener(&bus, &receiver);
+                gate.pass();
+                drop(bus);
+                gate.pass();
+            })
+        };
+        gate.pass();
+        drop(bus);
+        gate.pass();
+        adder.join().unwrap();
+
+        assert!(
+            weak_bus.upgrade().is_none(),
+            "the table kept the source alive"
+        );
+        manager.purge();
+        assert_eq!(manager.stats().sources, 0);
+        assert_eq!(
+            Arc::weak_count(&receiver),
+            0,
+            "the receiver is not referenced"
+        );
+    });
+}
+
+/// Dropping a guard while a delivery runs: called at most once, never after.
+#[test]
+fn subscription_drop_vs_deliver() {
+    model("subscription_drop_vs_deliver", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline));
+        let bus = bus();
+        let receiver = Arc::new(Counter::default());
+        let guard = manager.subscribe(&bus, &receiver);
+
+        let dropper = thread::spawn(move || drop(guard));
+        bus.ping.raise(&0);
+        dropper.join().unwrap();
+
+        assert!(receiver.calls() <= 1);
+        receiver.forbidden.store(true, Ordering::SeqCst);
+        bus.ping.raise(&0);
+        assert!(bus.ping.is_empty(), "detached with the last registration");
+    });
+}
+
+/// A listener removing the next one mid-delivery while another thread adds.
+#[test]
+fn reentrant_remove_vs_add() {
+    struct Remover {
+        manager: Arc<WeakEventManager<Direct>>,
+        victim: Arc<Counter>,
+        calls: AtomicUsize,
+    }
+    impl WeakEventListener<Direct> for Remover {
+        fn receive_weak_event(&self, bus: &Bus, _: &u32) {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            self.manager.remove_listener(bus, &*self.victim);
+            self.victim.forbidden.store(true, Ordering::SeqCst);
+        }
+    }
+    model("reentrant_remove_vs_add", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let bus = bus();
+        let victim = Arc::new(Counter::default());
+        let remover = Arc::new(Remover {
+            manager: manager.clone(),
+            victim: victim.clone(),
+            calls: AtomicUsize::new(0),
+        });
+        manager.add_listener(&bus, &remover);
+        manager.add_listener(&bus, &victim);
+        let added = Arc::new(Counter::default());
+
+        let adder = {
+            let (manager, bus, added) = (manager.clone(), bus.clone(), added.clone());
+            thread::spawn(move || {
+                manager.add_listener(&bus, &added);
+            })
+        };
+        manager.deliver_event(&bus, &0);
+        adder.join().unwrap();
+
+        assert_eq!(victim.calls(), 0, "removed before its turn");
+        assert!(added.calls() <= 1);
+        let before = added.calls();
+        manager.deliver_event(&bus, &0);
+        assert_eq!(added.calls(), before + 1);
+        assert_eq!(remover.calls.load(Ordering::SeqCst), 2);
+    });
+}
+
+/// Two first listeners of a source race to attach: exactly one forwarding handler, and a raise
+/// after both adds returned reaches both.
+#[test]
+fn add_vs_add_attach() {
+    model("add_vs_add_attach", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline));
+        let bus = bus();
+        let a = Arc::new(Counter::default());
+        let b = Arc::new(Counter::default());
+
+        let other = {
+            let (manager, bus, b) = (manager.clone(), bus.clone(), b.clone());
+            thread::spawn(move || {
+                manager.add_listener(&bus, &b);
+                let before = b.calls();
+                bus.ping.raise(&0);
+                assert!(
+                    b.calls() > before,
+                    "a raise after the add returned missed it"
+                );
+            })
+        };
+        manager.add_listener(&bus, &a);
+        let before = a.calls();
+        bus.ping.raise(&0);
+        assert!(
+            a.calls() > before,
+            "a raise after the add returned missed it"
+        );
+        other.join().unwrap();
+
+        assert_eq!(bus.ping.handler_count(), 1, "attached exactly once");
+        let (a0, b0) = (a.calls(), b.calls());
+        bus.ping.raise(&0);
+        assert_eq!(
+            (a.calls(), b.calls()),
+            (a0 + 1, b0 + 1),
+            "each exactly once"
+        );
+    });
+}
+
+/// The last listener leaving (the state closes and detaches) races a new add: the new listener
+/// ends up registered, attached once, and delivered.
+#[test]
+fn remove_last_vs_add() {
+    model("remove_last_vs_add", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline));
+        let bus = bus();
+        let leaving = Arc::new(Counter::default());
+        let arriving = Arc::new(Counter::default());
+        manager.add_listener(&bus, &leaving);
+
+        let remover = {
+            let (manager, bus, leaving) = (manager.clone(), bus.clone(), leaving.clone());
+            thread::spawn(move || {
+                assert!(manager.remove_listener(&bus, &*leaving));
+            })
+        };
+        manager.add_listener(&bus, &arriving);
+        remover.join().unwrap();
+
+        assert_eq!(manager.listener_count(&bus), 1);
+        assert_eq!(
+            bus.ping.handler_count(),
+            1,
+            "one forwarding handler, not zero nor two"
+        );
+        leaving.forbidden.store(true, Ordering::SeqCst);
+        bus.ping.raise(&0);
+        assert_eq!(arriving.calls(), 1);
+    });
+}

@@ -76,6 +76,11 @@ pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
 pub use subscription::Subscription;
 
+/// The README's example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Public types are `Send + Sync`, checked at compile time.
 #[allow(dead_code)]
 const _: () = {
