@@ -292,6 +292,13 @@ pub(crate) trait Cleanable: Send + Sync {
     fn run_pending(&self) -> PurgeReport;
     /// Runs a full pass now.
     fn purge(&self) -> PurgeReport;
+    /// The event kind's name and the manager's statistics, for the diagnostics report.
+    fn describe(&self) -> (&'static str, crate::ManagerStats);
+}
+
+/// Every live manager of the process.
+pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+    global::managers()
 }
 
 /// Sends a newly pending manager to where its mode runs passes.

@@ -150,7 +150,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// ```
     pub fn raise(&self, args: &A) {
         let snapshot = lock(&self.handlers).snapshot();
-        let (_, panic) = call_each(&snapshot, |handler| {
+        let (_, panic) = call_each(&snapshot, |_, handler| {
             handler(args);
             true
         });

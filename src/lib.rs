@@ -58,6 +58,8 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod cleanup;
+mod diagnostics;
+mod dispose;
 mod event;
 mod list;
 mod listener;
@@ -71,6 +73,11 @@ pub use cleanup::{
     cleanup_mode, cleanup_stats, purge_all, run_pending_cleanup, set_cleanup_mode, CleanupMode,
     CleanupStats, PurgeReport,
 };
+pub use diagnostics::{
+    report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,
+    ThresholdWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
+};
+pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
 pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
@@ -95,6 +102,7 @@ const _: () = {
     assert_send_sync::<WeakEventManager<Kind>>();
     assert_send_sync::<Subscription>();
     assert_send_sync::<RegistrationId>();
+    assert_send_sync::<DisposeBag>();
     assert_send_sync::<ManagerStats>();
     assert_send_sync::<PurgeReport>();
 };

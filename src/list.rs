@@ -227,7 +227,7 @@ impl<T: ?Sized> Slots<T> {
 /// turn (later ones are dropped), with the count of calls that returned `false` (dead receivers).
 pub(crate) fn call_each<T: ?Sized>(
     snapshot: &[Slot<T>],
-    mut call: impl FnMut(&T) -> bool,
+    mut call: impl FnMut(u64, &T) -> bool,
 ) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
     let mut dead = 0;
     let mut panic = None;
@@ -237,7 +237,9 @@ pub(crate) fn call_each<T: ?Sized>(
         if slot.node.is_removed() {
             continue;
         }
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&slot.node.value))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            call(slot.id, &slot.node.value)
+        })) {
             Ok(true) => {}
             Ok(false) => dead += 1,
             Err(payload) => {

@@ -3,6 +3,8 @@
 
 use std::sync::Weak;
 
+use crate::sync::{AtomicBool, Ordering};
+
 use crate::Event;
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
@@ -142,19 +144,34 @@ pub trait WeakEventListener<E: WeakEvent>: Send + Sync {
     fn receive_weak_event(&self, sender: &E::Source, args: &E::Args);
 }
 
+/// Whether a registration's receiver is alive; free of the event kind, so that diagnostics can
+/// probe registrations of every kind.
+pub(crate) trait Alive {
+    fn is_alive(&self) -> bool;
+}
+
 /// One registration, type-erased over the receiver.
-pub(crate) trait Entry<E: WeakEvent>: Send + Sync {
+pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
     /// Calls the receiver if it is alive; false if it died.
     fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool;
-    /// Whether the receiver is alive.
-    fn is_alive(&self) -> bool;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
+    /// `None` for an ordinary registration; for a once-registration, whether this call claimed
+    /// its one delivery (`Some(true)`) or another delivery already did (`Some(false)`).
+    fn claim_once(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// A [`WeakEventListener`] held weakly.
 pub(crate) struct ListenerEntry<L: ?Sized> {
     pub(crate) listener: Weak<L>,
+}
+
+impl<L: ?Sized> Alive for ListenerEntry<L> {
+    fn is_alive(&self) -> bool {
+        self.listener.strong_count() > 0
+    }
 }
 
 impl<E, L> Entry<E> for ListenerEntry<L>
@@ -174,10 +191,6 @@ where
         }
     }
 
-    fn is_alive(&self) -> bool {
-        self.listener.strong_count() > 0
-    }
-
     fn listener_addr(&self) -> Option<usize> {
         Some(addr_of(self.listener.as_ptr()))
     }
@@ -187,6 +200,12 @@ where
 pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized> {
     pub(crate) receiver: Weak<R>,
     pub(crate) handler: fn(&R, &E::Source, &E::Args),
+}
+
+impl<E: WeakEvent, R: ?Sized> Alive for HandlerEntry<E, R> {
+    fn is_alive(&self) -> bool {
+        self.receiver.strong_count() > 0
+    }
 }
 
 impl<E, R> Entry<E> for HandlerEntry<E, R>
@@ -204,12 +223,44 @@ where
         }
     }
 
+    fn listener_addr(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// A registration delivered once: the first delivery to reach it claims it, removes it and
+/// calls it; any other delivery racing it skips it.
+pub(crate) struct Once<X> {
+    pub(crate) inner: X,
+    pub(crate) fired: AtomicBool,
+}
+
+impl<X> Once<X> {
+    pub(crate) fn new(inner: X) -> Self {
+        Once {
+            inner,
+            fired: AtomicBool::new(false),
+        }
+    }
+}
+
+impl<X: Alive> Alive for Once<X> {
     fn is_alive(&self) -> bool {
-        self.receiver.strong_count() > 0
+        self.inner.is_alive()
+    }
+}
+
+impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
+    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
+        self.inner.deliver(sender, args)
     }
 
     fn listener_addr(&self) -> Option<usize> {
-        None
+        self.inner.listener_addr()
+    }
+
+    fn claim_once(&self) -> Option<bool> {
+        Some(!self.fired.swap(true, Ordering::AcqRel))
     }
 }
 

@@ -6,9 +6,11 @@ use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock, Weak};
 
 use crate::cleanup::{self, Cleanable, CleanupMode, CleanupState, CleanupStats, PurgeReport};
+use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
 use crate::list::Node;
 use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
-use crate::source::{self, EntryNode, SourceState};
+use crate::listener::{Entry, Once};
+use crate::source::{self, Added, EntryNode, SourceState};
 use crate::subscription::Subscription;
 use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
 use crate::table::Table;
@@ -156,6 +158,8 @@ pub(crate) struct Shared<E: WeakEvent> {
     /// Sources marked dirty since the last pass; see `cleanup`.
     dirty: Mutex<Vec<Arc<SourceState<E>>>>,
     cleanup: CleanupState,
+    /// Registrations per source past which an add warns (`usize::MAX`: never).
+    threshold: AtomicUsize,
 }
 
 impl<E: WeakEvent> WeakEventManager<E> {
@@ -203,6 +207,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
             statics: Arc::new(SourceState::new(0, None, weak.clone())),
             dirty: Mutex::new(Vec::new()),
             cleanup: CleanupState::new(mode),
+            threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
         });
         let erased: Arc<dyn Cleanable> = shared.clone();
         cleanup::register(Arc::downgrade(&erased));
@@ -279,10 +284,10 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let node: EntryNode<E> = Arc::new(Node::new(ListenerEntry {
+        let entry = ListenerEntry {
             listener: Arc::downgrade(listener),
-        }));
-        self.shared.add(source, node)
+        };
+        self.shared.add(source, node::<E, _, L>(entry))
     }
 
     /// Registers `receiver` with a plain `fn` to call for the events of `source`.
@@ -338,11 +343,84 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let node: EntryNode<E> = Arc::new(Node::new(HandlerEntry::<E, R> {
+        let entry = HandlerEntry::<E, R> {
             receiver: Arc::downgrade(receiver),
             handler,
-        }));
-        self.shared.add(source, node)
+        };
+        self.shared.add(source, node::<E, _, R>(entry))
+    }
+
+    /// Registers `listener` for one event of `source`: the first delivery that reaches it
+    /// removes it, then calls it (a re-entrant or concurrent delivery does not call it again).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct Splash(AtomicUsize);
+    /// impl WeakEventListener<Loaded> for Splash {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, splash) = (Arc::new(Bus), Arc::new(Splash::default()));
+    /// manager.add_listener_once(&bus, &splash);
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn add_listener_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry {
+            listener: Arc::downgrade(listener),
+        });
+        self.shared.add(source, node::<E, _, L>(entry))
+    }
+
+    /// [`add_handler`](Self::add_handler) for one event of `source`; see
+    /// [`add_listener_once`](Self::add_listener_once).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, count) = (Arc::new(Bus), Arc::new(AtomicUsize::new(0)));
+    /// let id = manager.add_handler_once(&bus, &count, |c, _, _| { c.fetch_add(1, Ordering::SeqCst); });
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(count.load(Ordering::SeqCst), 1);
+    /// assert!(!manager.remove_registration(&bus, id), "removed by its delivery");
+    /// ```
+    pub fn add_handler_once<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = Once::new(HandlerEntry::<E, R> {
+            receiver: Arc::downgrade(receiver),
+            handler,
+        });
+        self.shared.add(source, node::<E, _, R>(entry))
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
@@ -408,7 +486,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         self.guard(source, id)
     }
 
-    fn guard(&self, source: &E::Source, id: RegistrationId) -> Subscription {
+    pub(crate) fn guard(&self, source: &E::Source, id: RegistrationId) -> Subscription {
         match self.shared.state_of(source) {
             Some(state) => Subscription::new(state, id),
             // The registration is already gone (a listener of another thread removed the
@@ -514,7 +592,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
         let Some(snapshot) = self.shared.table.with(key, |state| state.snapshot()) else {
             return;
         };
-        let (dead, panic) = source::deliver::<E>(&snapshot, source, args);
+        let (dead, panic) = source::deliver::<E>(&snapshot, source, args, |id| {
+            self.remove_registration(source, RegistrationId(id));
+        });
         drop(snapshot);
         if dead > 0 {
             if let Some(state) = self.shared.state_of(source) {
@@ -667,20 +747,49 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(WeakEventManager::<Ping>::new().stats().registrations, 0);
     /// ```
     pub fn stats(&self) -> ManagerStats {
-        let mut stats = ManagerStats {
-            cleanup: self.shared.cleanup.stats(),
-            ..ManagerStats::default()
-        };
-        let states = self.shared.table.values();
-        stats.sources = states.len();
-        for state in states.iter().chain([&self.shared.statics]) {
-            let (registrations, alive) = state.counts();
-            stats.registrations += registrations;
-            stats.live += alive;
+        self.shared.stats()
+    }
+
+    /// Sets the registrations per source past which an add warns, once per source (see
+    /// [`ThresholdWarning`]); `None` turns the warning off. The default is
+    /// [`DEFAULT_LISTENER_THRESHOLD`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// assert_eq!(manager.listener_threshold(), Some(weak_events::DEFAULT_LISTENER_THRESHOLD));
+    /// manager.set_listener_threshold(None);
+    /// assert_eq!(manager.listener_threshold(), None);
+    /// ```
+    pub fn set_listener_threshold(&self, threshold: Option<usize>) {
+        self.shared
+            .threshold
+            .store(threshold.unwrap_or(usize::MAX), Ordering::Relaxed);
+    }
+
+    /// The listener threshold; see [`set_listener_threshold`](Self::set_listener_threshold).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = (); type Args = (); }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// manager.set_listener_threshold(Some(50));
+    /// assert_eq!(manager.listener_threshold(), Some(50));
+    /// ```
+    pub fn listener_threshold(&self) -> Option<usize> {
+        match self.shared.threshold.load(Ordering::Relaxed) {
+            usize::MAX => None,
+            threshold => Some(threshold),
         }
-        stats.dead = stats.registrations - stats.live;
-        stats.static_registrations = self.shared.statics.len();
-        stats
     }
 }
 
@@ -713,10 +822,10 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let node: EntryNode<E> = Arc::new(Node::new(ListenerEntry {
+        let entry = ListenerEntry {
             listener: Arc::downgrade(listener),
-        }));
-        self.shared.add_static(node)
+        };
+        self.shared.add_static(node::<E, _, L>(entry))
     }
 
     /// Registers `receiver` and a plain `fn` for the static event.
@@ -747,11 +856,11 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let node: EntryNode<E> = Arc::new(Node::new(HandlerEntry::<E, R> {
+        let entry = HandlerEntry::<E, R> {
             receiver: Arc::downgrade(receiver),
             handler,
-        }));
-        self.shared.add_static(node)
+        };
+        self.shared.add_static(node::<E, _, R>(entry))
     }
 
     /// [`add_static_listener`](Self::add_static_listener) returning a guard.
@@ -836,7 +945,9 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     pub fn deliver_static(&self, args: &E::Args) {
         let statics = &self.shared.statics;
         let snapshot = statics.snapshot();
-        let (dead, panic) = source::deliver::<E>(&snapshot, &(), args);
+        let (dead, panic) = source::deliver::<E>(&snapshot, &(), args, |id| {
+            statics.remove_id(id);
+        });
         drop(snapshot);
         if dead > 0 {
             statics.request_cleanup();
@@ -875,6 +986,23 @@ impl<E: WeakEvent> fmt::Debug for WeakEventManager<E> {
 }
 
 impl<E: WeakEvent> Shared<E> {
+    fn stats(&self) -> ManagerStats {
+        let mut stats = ManagerStats {
+            cleanup: self.cleanup.stats(),
+            ..ManagerStats::default()
+        };
+        let states = self.table.values();
+        stats.sources = states.len();
+        for state in states.iter().chain([&self.statics]) {
+            let (registrations, alive) = state.counts();
+            stats.registrations += registrations;
+            stats.live += alive;
+        }
+        stats.dead = stats.registrations - stats.live;
+        stats.static_registrations = self.statics.len();
+        stats
+    }
+
     /// The state of `source`, if it has one.
     fn state_of(&self, source: &E::Source) -> Option<Arc<SourceState<E>>> {
         self.table.with(addr_of(source), Arc::clone)
@@ -897,13 +1025,8 @@ impl<E: WeakEvent> Shared<E> {
             }
             // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
             // so a live source's address is not another source's.
-            match state.add(Some(source), node) {
-                Ok((id, grew)) => {
-                    if grew {
-                        self.request(Some(&state));
-                    }
-                    return RegistrationId(id);
-                }
+            match state.add(Some(source), node, self.threshold.load(Ordering::Relaxed)) {
+                Ok(added) => return self.added(&state, added),
                 Err(returned) => {
                     // Closed under us: help remove it, then retry on a fresh state.
                     node = returned;
@@ -914,15 +1037,28 @@ impl<E: WeakEvent> Shared<E> {
     }
 
     fn add_static(self: &Arc<Self>, node: EntryNode<E>) -> RegistrationId {
-        match self.statics.add(None, node) {
-            Ok((id, grew)) => {
-                if grew {
-                    self.request(Some(&self.statics));
-                }
-                RegistrationId(id)
-            }
+        let threshold = self.threshold.load(Ordering::Relaxed);
+        match self.statics.add(None, node, threshold) {
+            Ok(added) => self.added(&self.statics, added),
             Err(_) => unreachable!("the static list never closes"),
         }
+    }
+
+    /// The follow-up of a successful add, with no lock held: a cleanup request if the list
+    /// doubled, a warning if it crossed the threshold.
+    fn added(self: &Arc<Self>, state: &Arc<SourceState<E>>, added: Added) -> RegistrationId {
+        if added.grew {
+            self.request(Some(state));
+        }
+        if let Some(listeners) = added.crossed {
+            diagnostics::warn_threshold(ThresholdWarning {
+                event: std::any::type_name::<E>(),
+                source: std::any::type_name::<E::Source>(),
+                listeners,
+                threshold: self.threshold.load(Ordering::Relaxed),
+            });
+        }
+        RegistrationId(added.id)
     }
 
     /// Counts a new source; asks for a full pass when the table doubled since the last one, so
@@ -1012,6 +1148,26 @@ impl<E: WeakEvent> Cleanable for Shared<E> {
     fn purge(&self) -> PurgeReport {
         self.run_pass(true)
     }
+
+    fn describe(&self) -> (&'static str, ManagerStats) {
+        (std::any::type_name::<E>(), self.stats())
+    }
+}
+
+/// Allocates a registration's node, tells the profiler about it, and erases its receiver type.
+fn node<E, X, R>(entry: X) -> EntryNode<E>
+where
+    E: WeakEvent,
+    X: Entry<E> + 'static,
+    R: ?Sized,
+{
+    let node = Arc::new(Node::new(entry));
+    diagnostics::note_registration(
+        &node,
+        std::any::type_name::<E>(),
+        std::any::type_name::<R>(),
+    );
+    node
 }
 
 impl<E: WeakEvent> Drop for Shared<E> {

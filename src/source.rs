@@ -43,6 +43,8 @@ pub(crate) struct SourceState<E: WeakEvent> {
 struct Inner<E: WeakEvent> {
     slots: Slots<dyn Entry<E>>,
     closed: bool,
+    /// The listener threshold warning was given for this source.
+    warned: bool,
     attach: Attach,
     /// Slots at which an add asks for a pass over this source: twice its size after the last one.
     grow_mark: usize,
@@ -62,6 +64,15 @@ pub(crate) struct Pruned {
     pub(crate) purged: usize,
     pub(crate) forgotten: usize,
     pub(crate) removed_source: bool,
+}
+
+/// What an add did.
+pub(crate) struct Added {
+    pub(crate) id: u64,
+    /// The list doubled since its last pass: ask for one.
+    pub(crate) grew: bool,
+    /// The list just crossed the listener threshold, with this many registrations.
+    pub(crate) crossed: Option<usize>,
 }
 
 /// A closed state's attachment, to undo once the lock is released.
@@ -85,6 +96,7 @@ impl<E: WeakEvent> SourceState<E> {
             inner: Mutex::new(Inner {
                 slots: Slots::new(),
                 closed: false,
+                warned: false,
                 attach,
                 grow_mark: MIN_GROW_MARK,
             }),
@@ -94,13 +106,12 @@ impl<E: WeakEvent> SourceState<E> {
     }
 
     /// Adds `node`; `Err(node)` if the state closed (the caller retries on a fresh state).
-    ///
-    /// On success returns the id and whether the list grew enough to ask for a pass.
     pub(crate) fn add(
         self: &Arc<Self>,
         source: Option<&Arc<E::Source>>,
         node: EntryNode<E>,
-    ) -> Result<(u64, bool), EntryNode<E>> {
+        threshold: usize,
+    ) -> Result<Added, EntryNode<E>> {
         let mut inner = lock(&self.inner);
         loop {
             if inner.closed {
@@ -127,9 +138,14 @@ impl<E: WeakEvent> SourceState<E> {
             // Ask once per doubling; the pass sets the next mark from what it leaves.
             inner.grow_mark = inner.slots.capacity_used().saturating_mul(2);
         }
+        let listeners = inner.slots.live();
+        let crossed = (listeners > threshold && !inner.warned).then(|| {
+            inner.warned = true;
+            listeners
+        });
         drop(inner);
         drop(garbage);
-        Ok((id, grew))
+        Ok(Added { id, grew, crossed })
     }
 
     /// Subscribes the forwarding handler to the source's `Event` with no lock held, then records
@@ -314,17 +330,33 @@ impl<E: WeakEvent> SourceState<E> {
 
 /// Delivers `args` from `sender` to a snapshot; returns the count of dead receivers met and the
 /// first panic.
+///
+/// A once-registration is claimed, then removed through `remove_once` (which takes its id), then
+/// called: a re-entrant or concurrent delivery never calls it a second time.
 pub(crate) fn deliver<E: WeakEvent>(
     snapshot: &Snapshot<dyn Entry<E>>,
     sender: &E::Source,
     args: &E::Args,
+    mut remove_once: impl FnMut(u64),
 ) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
-    call_each(snapshot, |entry| entry.deliver(sender, args))
+    call_each(snapshot, |id, entry| {
+        match entry.claim_once() {
+            // Another delivery claimed it: to this one it is already removed.
+            Some(false) => return true,
+            Some(true) => remove_once(id),
+            None => {}
+        }
+        entry.deliver(sender, args)
+    })
 }
 
 impl<E: WeakEvent> Unregister for SourceState<E> {
     fn unregister(&self, id: u64) -> bool {
         self.remove_id(id)
+    }
+
+    fn source_key(&self) -> usize {
+        self.key
     }
 }
 
@@ -342,7 +374,9 @@ impl<E: WeakEvent> Forwarder<E> {
             return;
         };
         let snapshot = self.state.snapshot();
-        let (dead, panic) = deliver::<E>(&snapshot, &source, args);
+        let (dead, panic) = deliver::<E>(&snapshot, &source, args, |id| {
+            self.state.remove_id(id);
+        });
         drop(snapshot);
         if dead > 0 {
             self.state.request_cleanup();

@@ -8,6 +8,8 @@ use crate::RegistrationId;
 /// Something a registration can be removed from, type-erased over the event kind.
 pub(crate) trait Unregister: Send + Sync {
     fn unregister(&self, id: u64) -> bool;
+    /// The address of the source the registration listens to (0 for static events).
+    fn source_key(&self) -> usize;
 }
 
 /// A guard that removes its registration when dropped.
@@ -127,6 +129,12 @@ impl Subscription {
     pub fn detach(mut self) -> RegistrationId {
         self.list = None;
         self.id
+    }
+
+    /// The address of the source this subscription listens to (0 for a static event or a
+    /// detached guard).
+    pub(crate) fn source_key(&self) -> usize {
+        self.list.as_ref().map_or(0, |list| list.source_key())
     }
 
     fn remove(&mut self) -> bool {

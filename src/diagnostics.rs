@@ -1,0 +1,475 @@
+//! Leak diagnostics: dispose profiling (qooxdoo), the process-wide report, and the listener
+//! threshold (Node's `MaxListenersExceededWarning`).
+//!
+//! # Costs
+//!
+//! When no profiling mark is open, a registration pays one relaxed atomic load for profiling.
+//! While a mark is open, each registration captures a [`Backtrace`] (tens of microseconds) and
+//! takes one process-wide lock. The threshold check is a comparison under the source's list lock
+//! the add already holds. The report walks every manager's table.
+
+use std::backtrace::Backtrace;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+
+use crate::list::Node;
+use crate::listener::Alive;
+
+/// The listener count per source past which a manager warns, once per source, unless changed
+/// with [`WeakEventManager::set_listener_threshold`](crate::WeakEventManager::set_listener_threshold).
+///
+/// Node's emitters warn past 10, tuned for servers where an eleventh listener is usually a leak.
+/// One app-wide source in a UI legitimately feeds many views, so the default is higher: past a
+/// thousand listeners a source has more receivers than a screen has widgets, and one delivery
+/// costs on the order of 10 µs, a share of a frame budget worth knowing about.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(weak_events::DEFAULT_LISTENER_THRESHOLD, 1000);
+/// ```
+pub const DEFAULT_LISTENER_THRESHOLD: usize = 1000;
+
+/// What a registration reports to the profiler while it is registered.
+pub(crate) trait Probe: Send + Sync {
+    fn registered(&self) -> bool;
+    fn receiver_alive(&self) -> bool;
+}
+
+impl<T: Alive + Send + Sync> Probe for Node<T> {
+    fn registered(&self) -> bool {
+        !self.is_removed()
+    }
+
+    fn receiver_alive(&self) -> bool {
+        self.value.is_alive()
+    }
+}
+
+struct Record {
+    seq: u64,
+    event: &'static str,
+    receiver: &'static str,
+    probe: Weak<dyn Probe>,
+    backtrace: Arc<Backtrace>,
+}
+
+struct Profiler {
+    records: Vec<Record>,
+    /// Length at which records of registrations that are gone are swept out.
+    sweep_at: usize,
+}
+
+/// Open marks; registrations are recorded only while it is non-zero.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+static SEQ: AtomicU64 = AtomicU64::new(0);
+static PROFILER: Mutex<Profiler> = Mutex::new(Profiler {
+    records: Vec::new(),
+    sweep_at: 64,
+});
+
+fn lock_profiler() -> std::sync::MutexGuard<'static, Profiler> {
+    PROFILER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Records a registration if profiling is on.
+pub(crate) fn note_registration<T>(node: &Arc<Node<T>>, event: &'static str, receiver: &'static str)
+where
+    T: Alive + Send + Sync + 'static,
+{
+    if ACTIVE.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    let backtrace = Arc::new(Backtrace::force_capture());
+    let probe: Weak<dyn Probe> = Arc::downgrade(node) as Weak<dyn Probe>;
+    let mut profiler = lock_profiler();
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    if profiler.records.len() >= profiler.sweep_at {
+        profiler
+            .records
+            .retain(|r| r.probe.upgrade().is_some_and(|p| p.registered()));
+        profiler.sweep_at = (profiler.records.len() * 2).max(64);
+    }
+    profiler.records.push(Record {
+        seq,
+        event,
+        receiver,
+        probe,
+        backtrace,
+    });
+}
+
+/// Starts dispose profiling: every registration made from now on records where it was made.
+///
+/// Stop it with [`ProfilingMark::stop`], which lists the registrations made since this mark that
+/// are still registered: the ones nobody removed. Marks may overlap; recording stops when the last
+/// open mark is stopped or dropped.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, tidy, forgetful) = (Arc::new(Bus), Arc::new(View), Arc::new(View));
+///
+/// let mark = weak_events::start_profiling();
+/// let guard = manager.subscribe(&bus, &tidy);
+/// manager.add_listener(&bus, &forgetful); // never removed
+/// drop(guard);
+/// let left = mark.stop();
+///
+/// assert_eq!(left.len(), 1);
+/// assert!(left[0].receiver.ends_with("View"));
+/// assert!(left[0].receiver_alive);
+/// println!("registered at:\n{}", left[0].backtrace);
+/// ```
+pub fn start_profiling() -> ProfilingMark {
+    // Under the profiler lock, so that a record taken after this mark has a larger sequence.
+    let _profiler = lock_profiler();
+    ACTIVE.fetch_add(1, Ordering::Relaxed);
+    ProfilingMark {
+        seq: SEQ.load(Ordering::Relaxed),
+        open: true,
+    }
+}
+
+/// An open dispose-profiling mark; see [`start_profiling`].
+///
+/// # Examples
+///
+/// ```
+/// let mark = weak_events::start_profiling();
+/// assert!(mark.stop().is_empty());
+/// ```
+#[derive(Debug)]
+#[must_use = "a mark records until it is stopped; call `stop` to get the report"]
+pub struct ProfilingMark {
+    seq: u64,
+    open: bool,
+}
+
+impl ProfilingMark {
+    /// Ends the mark and lists every registration made since it that is still registered, oldest
+    /// first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let first = weak_events::start_profiling();
+    /// let second = weak_events::start_profiling();
+    /// assert!(second.stop().is_empty());
+    /// assert!(first.stop().is_empty());
+    /// ```
+    pub fn stop(mut self) -> Vec<Undisposed> {
+        let mut profiler = lock_profiler();
+        let left = profiler
+            .records
+            .iter()
+            .filter(|r| r.seq > self.seq)
+            .filter_map(|r| {
+                let probe = r.probe.upgrade()?;
+                probe.registered().then(|| Undisposed {
+                    event: r.event,
+                    receiver: r.receiver,
+                    receiver_alive: probe.receiver_alive(),
+                    backtrace: Arc::clone(&r.backtrace),
+                })
+            })
+            .collect();
+        self.close(&mut profiler);
+        left
+    }
+
+    fn close(&mut self, profiler: &mut Profiler) {
+        if std::mem::replace(&mut self.open, false) && ACTIVE.fetch_sub(1, Ordering::Relaxed) == 1 {
+            profiler.records = Vec::new();
+        }
+    }
+}
+
+impl Drop for ProfilingMark {
+    /// A mark dropped without `stop` still ends, so recording does not go on forever.
+    fn drop(&mut self) {
+        if self.open {
+            let mut profiler = lock_profiler();
+            self.close(&mut profiler);
+        }
+    }
+}
+
+/// A registration made while profiling that nobody removed.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, receiver) = (Arc::new(Bus), Arc::new(5_u8));
+/// let mark = weak_events::start_profiling();
+/// manager.add_handler(&bus, &receiver, |_, _, _| {});
+/// drop(receiver);
+/// let left = mark.stop();
+/// assert_eq!(left[0].receiver, "u8");
+/// assert!(!left[0].receiver_alive, "dead but still registered: a forgotten removal");
+/// assert!(left[0].to_string().contains("Ping"));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Undisposed {
+    /// The event kind's type name.
+    pub event: &'static str,
+    /// The receiver's type name.
+    pub receiver: &'static str,
+    /// Whether the receiver is still alive (if not, the next cleanup pass prunes it).
+    pub receiver_alive: bool,
+    /// Where the registration was made.
+    pub backtrace: Arc<Backtrace>,
+}
+
+impl fmt::Display for Undisposed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} registered for {} ({}), registered at:",
+            self.receiver,
+            self.event,
+            if self.receiver_alive {
+                "receiver alive"
+            } else {
+                "receiver dead"
+            }
+        )?;
+        write!(f, "{}", self.backtrace)
+    }
+}
+
+/// One event kind's line of the process-wide [`Report`].
+///
+/// # Examples
+///
+/// ```
+/// let report = weak_events::report();
+/// for row in &report.rows {
+///     assert!(row.live + row.dead <= row.registrations);
+/// }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReportRow {
+    /// The event kind's type name.
+    pub event: &'static str,
+    /// Managers of this kind (the process-wide one and private ones).
+    pub managers: usize,
+    /// Sources in their tables.
+    pub sources: usize,
+    /// Registrations present.
+    pub registrations: usize,
+    /// Registrations whose receiver is alive.
+    pub live: usize,
+    /// Registrations whose receiver died, not yet pruned.
+    pub dead: usize,
+    /// Receivers pruned after dying while still registered.
+    pub forgotten_removals: usize,
+    /// Cleanup passes run.
+    pub passes: usize,
+}
+
+/// Every event kind's registrations and cleanup counters, for leak reports; [`report`] makes it.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventManager};
+///
+/// struct Bus;
+/// enum Saved {}
+/// impl WeakEvent for Saved { type Source = Bus; type Args = (); }
+///
+/// let manager = WeakEventManager::<Saved>::new();
+/// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+/// manager.add_handler(&bus, &receiver, |_, _, _| {});
+///
+/// let report = weak_events::report();
+/// let row = report.rows.iter().find(|r| r.event.ends_with("Saved")).unwrap();
+/// assert_eq!((row.sources, row.live, row.dead), (1, 1, 0));
+/// assert!(report.to_string().contains("Saved"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Report {
+    /// One row per event kind, sorted by name.
+    pub rows: Vec<ReportRow>,
+}
+
+/// The process-wide diagnostics report: per event kind, live and dead registrations, sources,
+/// forgotten removals and cleanup passes. `Display` renders it as a table.
+///
+/// # Examples
+///
+/// ```
+/// println!("{}", weak_events::report());
+/// ```
+pub fn report() -> Report {
+    let mut rows: Vec<ReportRow> = Vec::new();
+    for manager in crate::cleanup::managers() {
+        let (event, stats) = manager.describe();
+        let row = match rows.iter_mut().position(|r| r.event == event) {
+            Some(i) => &mut rows[i],
+            None => {
+                rows.push(ReportRow {
+                    event,
+                    ..ReportRow::default()
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        row.managers += 1;
+        row.sources += stats.sources;
+        row.registrations += stats.registrations;
+        row.live += stats.live;
+        row.dead += stats.dead;
+        row.forgotten_removals += stats.cleanup.forgotten_removals;
+        row.passes += stats.cleanup.passes;
+    }
+    rows.sort_by_key(|r| r.event);
+    Report { rows }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self
+            .rows
+            .iter()
+            .map(|r| r.event.len())
+            .chain([10])
+            .max()
+            .unwrap_or(10);
+        writeln!(
+            f,
+            "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
+            "event", "managers", "sources", "entries", "live", "dead", "forgotten", "passes"
+        )?;
+        for r in &self.rows {
+            writeln!(
+                f,
+                "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
+                r.event,
+                r.managers,
+                r.sources,
+                r.registrations,
+                r.live,
+                r.dead,
+                r.forgotten_removals,
+                r.passes
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A source passed its manager's listener threshold; handed to the hook set with
+/// [`set_threshold_hook`] (and logged with `tracing::warn!` when the `tracing` feature is on).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+/// use weak_events::{ThresholdWarning, WeakEvent, WeakEventManager};
+///
+/// static WARNED: AtomicUsize = AtomicUsize::new(0);
+/// fn hook(warning: &ThresholdWarning) {
+///     assert_eq!((warning.listeners, warning.threshold), (3, 2));
+///     WARNED.fetch_add(1, Ordering::SeqCst);
+/// }
+/// weak_events::set_threshold_hook(Some(hook));
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// let manager = WeakEventManager::<Ping>::new();
+/// manager.set_listener_threshold(Some(2));
+/// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+/// for _ in 0..5 {
+///     manager.add_handler(&bus, &receiver, |_, _, _| {});
+/// }
+/// assert_eq!(WARNED.load(Ordering::SeqCst), 1, "once per source");
+/// weak_events::set_threshold_hook(None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ThresholdWarning {
+    /// The event kind's type name.
+    pub event: &'static str,
+    /// The source's type name.
+    pub source: &'static str,
+    /// Registrations on the source when it crossed.
+    pub listeners: usize,
+    /// The manager's threshold.
+    pub threshold: usize,
+}
+
+impl fmt::Display for ThresholdWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "possible leak: a {} has {} listeners for {} (threshold {}); \
+             receivers that are never removed keep accumulating",
+            self.source, self.listeners, self.event, self.threshold
+        )
+    }
+}
+
+type Hook = fn(&ThresholdWarning);
+static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
+
+/// Sets the process-wide function called when a source crosses its manager's listener threshold
+/// (`None` removes it). The hook runs on the registering thread with no lock of the crate held.
+///
+/// # Examples
+///
+/// ```
+/// fn log(warning: &weak_events::ThresholdWarning) { eprintln!("{warning}"); }
+/// weak_events::set_threshold_hook(Some(log));
+/// weak_events::set_threshold_hook(None);
+/// ```
+pub fn set_threshold_hook(hook: Option<fn(&ThresholdWarning)>) {
+    *HOOK
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = hook;
+}
+
+pub(crate) fn warn_threshold(warning: ThresholdWarning) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        event = warning.event,
+        source = warning.source,
+        listeners = warning.listeners,
+        threshold = warning.threshold,
+        "{warning}"
+    );
+    let hook = *HOOK
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(hook) = hook {
+        hook(&warning);
+    }
+}

@@ -1,0 +1,82 @@
+//! Dispose profiling and the process-wide report. One test: profiling is process-wide.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use weak_events::{CleanupMode, WeakEventManager};
+
+#[test]
+fn profiling_lists_exactly_what_was_registered_since_the_mark_and_is_still_there() {
+    let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Manual);
+    let bus = Bus::new();
+    let log = log();
+    let before = Recorder::new(0, &log);
+    manager.add_listener(&bus, &before); // before the mark: never listed
+
+    let mark = weak_events::start_profiling();
+    let removed = Recorder::new(1, &log);
+    manager.add_listener(&bus, &removed);
+    assert!(manager.remove_listener(&bus, &*removed));
+    let guarded = Recorder::new(2, &log);
+    drop(manager.subscribe(&bus, &guarded));
+    let forgotten = Recorder::new(3, &log);
+    manager.add_listener(&bus, &forgotten); // never removed, receiver alive
+    let receiver = Arc::new(0_u64);
+    manager.add_handler(&bus, &receiver, |_, _, _| {}); // never removed, receiver dies
+    drop(receiver);
+    let purged = Recorder::new(4, &log);
+    manager.add_listener(&bus, &purged);
+    drop(purged);
+    manager.deliver_event_check(&bus);
+    let left = mark.stop();
+
+    let names: Vec<_> = left
+        .iter()
+        .map(|u| (u.receiver.rsplit("::").next().unwrap(), u.receiver_alive))
+        .collect();
+    assert_eq!(
+        names,
+        [("Recorder", true), ("u64", false), ("Recorder", false)],
+        "{left:#?}"
+    );
+    assert!(left.iter().all(|u| u.event.ends_with("common::Ping")));
+    let this_file = left[0].backtrace.to_string();
+    assert!(
+        this_file.contains("profiling.rs"),
+        "the backtrace shows where it was registered:\n{this_file}"
+    );
+
+    // A pass prunes the dead ones; a new mark lists nothing made before it.
+    manager.purge();
+    let mark = weak_events::start_profiling();
+    let late = Recorder::new(5, &log);
+    manager.add_listener(&bus, &late);
+    let left = mark.stop();
+    assert_eq!(left.len(), 1);
+
+    // The report sees this kind's registrations.
+    let report = weak_events::report();
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.event.ends_with("common::Ping"))
+        .expect("a row for Ping");
+    assert_eq!((row.sources, row.live, row.dead), (1, 3, 0));
+    assert_eq!(row.forgotten_removals, 2);
+    let table = report.to_string();
+    assert!(table.lines().next().unwrap().contains("forgotten"));
+    assert!(table.contains("common::Ping"));
+}
+
+trait DeliverCheck {
+    fn deliver_event_check(&self, bus: &Bus);
+}
+
+impl DeliverCheck for WeakEventManager<Ping> {
+    /// Delivers through the bus, so the test also shows the forwarding path is unaffected.
+    fn deliver_event_check(&self, bus: &Bus) {
+        bus.ping.raise(&0);
+    }
+}
