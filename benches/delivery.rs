@@ -1,0 +1,336 @@
+//! Timed cases, side by side: delivery (live, half dead, raise vs `deliver_event`, one vs two
+//! threads), add+remove, a cleanup pass, and the `current()` lookup.
+//!
+//! Harness: divan, not criterion. It builds in about 20 s here (criterion without default
+//! features about 50 s, on a 2-core machine shared with other builds), it reports medians, its
+//! per-group `sample_count`/`max_time` keep the whole suite to a few minutes, `with_inputs` lets
+//! the cleanup case time only the pass, and its `threads` option runs the very same benchmark on
+//! one and on two threads, which the two-thread case needs.
+//!
+//! Every benchmark delivers `0` (see `Receiver::on`); each contender is checked once when built
+//! (`checked`) to call exactly its live receivers. The names here are what `report.py` reads:
+//! `group/contender/size`, and `t=1`/`t=2` for thread counts.
+
+use std::hint::black_box;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use divan::Bencher;
+use weak_events::{CleanupMode, WeakEventManager};
+use weak_events_benches::*;
+
+fn main() {
+    divan::main();
+}
+
+/// Listener counts of the live delivery case.
+const LIVE: [usize; 4] = [1, 16, 128, 1024];
+/// Registration counts of the half-dead case (`n / 2` dead, interleaved with `n / 2` live).
+const HALF_DEAD: [usize; 4] = [2, 16, 128, 1024];
+/// Listeners already on the source in the add+remove case.
+const HOLDING: [usize; 2] = [100, 100_000];
+
+/// Runs `op` for about 2 ms first. divan sizes its samples from the first ones it times (until a
+/// sample lasts 100x the timer's precision); a cold first call (a lazily made registry, a thread
+/// spawned for cleanup, cold caches) would leave a fast case with one call per sample.
+fn warm(mut op: impl FnMut()) {
+    let start = Instant::now();
+    let mut runs = 0;
+    while runs < 10 || start.elapsed() < Duration::from_millis(2) {
+        op();
+        runs += 1;
+    }
+}
+
+fn deliver_live<C: Deliver>(bencher: Bencher, n: usize) {
+    let contender = checked::<C>(n, 0);
+    warm(|| contender.deliver(black_box(0)));
+    bencher.bench_local(|| contender.deliver(black_box(0)));
+}
+
+fn deliver_half_dead<C: Deliver>(bencher: Bencher, n: usize) {
+    let contender = checked::<C>(n - n / 2, n / 2);
+    warm(|| contender.deliver(black_box(0)));
+    bencher.bench_local(|| contender.deliver(black_box(0)));
+}
+
+fn deliver_threads<C: Deliver>(bencher: Bencher) {
+    // Shared by every thread divan runs the closure on: all deliver to the same source.
+    let contender = checked::<C>(128, 0);
+    warm(|| contender.deliver(black_box(0)));
+    bencher.bench(|| contender.deliver(black_box(0)));
+}
+
+fn add_remove<C: Churn>(bencher: Bencher, n: usize) {
+    let mut contender = C::build(n);
+    assert!(
+        contender.add_remove(),
+        "the first add+remove must find its registration"
+    );
+    warm(|| assert!(contender.add_remove()));
+    bencher.bench_local(|| contender.add_remove());
+}
+
+/// One divan benchmark per contender, all running the same generic body.
+macro_rules! contenders {
+    (#[$attr:meta] $body:ident; $($name:ident: $ty:ty),+ $(,)?) => {
+        $(
+            #[$attr]
+            fn $name(bencher: Bencher, n: usize) {
+                super::$body::<$ty>(bencher, n)
+            }
+        )+
+    };
+}
+
+/// Deliver to `n` live listeners.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod deliver_live {
+    use super::*;
+    contenders! {
+        #[divan::bench(args = LIVE)] deliver_live;
+        ours_current: OursCurrent<1>,
+        ours_private: OursPrivate<1>,
+        floor_vec_weak: FloorWeak,
+        floor_vec_arc: FloorStrong,
+        signals2: Signals2,
+        signals2_weak: Signals2Weak,
+        elp: Elp,
+        mutex_vec_weak: MutexWeak,
+        rwlock_vec_weak: RwLockWeak,
+    }
+}
+
+/// Deliver to `n` registrations of which half are dead, before any cleanup pass.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod deliver_half_dead {
+    use super::*;
+    contenders! {
+        #[divan::bench(args = HALF_DEAD)] deliver_half_dead;
+        ours_current: OursCurrent<2>,
+        ours_private: OursPrivate<2>,
+        floor_vec_weak: FloorWeak,
+        signals2_weak: Signals2Weak,
+        mutex_vec_weak: MutexWeak,
+        rwlock_vec_weak: RwLockWeak,
+    }
+}
+
+/// A raise through the source's own `Event` (the forwarding handler holds the source's list: no
+/// table lookup) against `deliver_event` (one table lookup), both ours.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod raise_vs_deliver {
+    use super::*;
+    contenders! {
+        #[divan::bench(args = [1, 128])] deliver_live;
+        raise_private: OursRaise<3>,
+        raise_current: OursRaiseCurrent<3>,
+        deliver_event_private: OursPrivate<3>,
+        deliver_event_current: OursCurrent<3>,
+        floor_vec_weak: FloorWeak,
+    }
+}
+
+/// Add one listener to a source holding `n`, then remove it.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod add_remove {
+    use super::*;
+    contenders! {
+        #[divan::bench(args = HOLDING)] add_remove;
+        ours_subscribe_drop: OursSubscribe<4>,
+        ours_subscribe_drop_current: OursSubscribeCurrent<5>,
+        ours_handler_remove_registration: OursHandlerId<6>,
+        ours_remove_listener: OursRemoveListener<7>,
+        ours_remove_listener_scan_miss: OursRemoveMiss<8>,
+        floor_vec_weak: FloorWeakChurn,
+        floor_vec_arc: FloorStrongChurn,
+        elp: ElpChurn,
+        mutex_vec_weak: MutexWeakChurn,
+        rwlock_vec_weak: RwLockWeakChurn,
+    }
+
+    /// signals2 at 100 only: building a 100,000-slot signal copies the slot set on every
+    /// `connect` (O(n²), minutes here); its add+remove at 10,000 shows the O(n) slope instead.
+    #[divan::bench(args = [100, 10_000])]
+    fn signals2(bencher: Bencher, n: usize) {
+        super::add_remove::<Signals2Churn>(bencher, n)
+    }
+}
+
+/// Two threads delivering to the same source (128 listeners) against one thread. divan reports
+/// the time per delivery on each thread: throughput(2) / throughput(1) = 2 * t1 / t2.
+///
+/// divan starts the threads of a sample together (a barrier) and each times its own sample; a
+/// sample of 1,000 deliveries (about 2 ms) makes the threads' start skew negligible, so that
+/// they really deliver at the same time.
+#[divan::bench_group(threads = [1, 2], sample_count = 40, sample_size = 1000, max_time = 2)]
+mod threads {
+    use super::*;
+
+    macro_rules! threaded {
+        ($($name:ident: $ty:ty),+ $(,)?) => {
+            $(
+                #[divan::bench]
+                fn $name(bencher: Bencher) {
+                    super::deliver_threads::<$ty>(bencher)
+                }
+            )+
+        };
+    }
+
+    threaded! {
+        ours_current: OursCurrent<9>,
+        ours_private: OursPrivate<9>,
+        raise_private: OursRaise<9>,
+        floor_vec_weak: FloorWeak,
+        floor_vec_arc: FloorStrong,
+        signals2: Signals2,
+        elp: Elp,
+        mutex_vec_weak: MutexWeak,
+        rwlock_vec_weak: RwLockWeak,
+    }
+}
+
+/// Two threads each delivering to its *own* source (128 listeners each, own receivers) against
+/// one thread: what the threads share is only the crate's state (manager, table, registry), so
+/// this isolates whether deliveries serialise on the crate's locks.
+#[divan::bench_group(threads = [1, 2], sample_count = 40, sample_size = 1000, max_time = 2)]
+mod threads_own_source {
+    use super::*;
+
+    macro_rules! threaded {
+        ($($name:ident: $ty:ty),+ $(,)?) => {
+            $(
+                #[divan::bench]
+                fn $name(bencher: Bencher) {
+                    super::deliver_threads::<$ty>(bencher)
+                }
+            )+
+        };
+    }
+
+    threaded! {
+        ours_current: OursCurrentPair<13>,
+        ours_private: OursPrivatePair<13>,
+        floor_vec_weak: Pair<FloorWeak>,
+        floor_vec_arc: Pair<FloorStrong>,
+        signals2: Pair<Signals2>,
+        mutex_vec_weak: Pair<MutexWeak>,
+    }
+}
+
+/// A `Manual` manager's pass with one dirty source: in a table of 10,000 sources and in a table
+/// of 1. Each sample is one pass (sample size 1); the setup, untimed, adds a listener to one
+/// source, drops its receiver and delivers to that source, which marks it dirty.
+#[divan::bench_group(sample_count = 1000, sample_size = 1, max_time = 2)]
+mod cleanup_pass {
+    use super::*;
+
+    struct Table {
+        manager: WeakEventManager<Direct<10>>,
+        buses: Vec<Arc<Bus>>,
+        _alive: Vec<Arc<Receiver>>,
+    }
+
+    impl Table {
+        fn new(sources: usize) -> Self {
+            let manager = WeakEventManager::with_cleanup(CleanupMode::Manual);
+            let buses: Vec<_> = (0..sources).map(|_| Arc::new(Bus::default())).collect();
+            let alive: Vec<_> = buses
+                .iter()
+                .map(|bus| {
+                    let receiver = Arc::new(Receiver::default());
+                    manager.add_listener(bus, &receiver);
+                    receiver
+                })
+                .collect();
+            // Settle what building asked for (the table doubled: a full pass is pending).
+            manager.purge();
+            manager.run_pending_cleanup();
+            Table {
+                manager,
+                buses,
+                _alive: alive,
+            }
+        }
+
+        /// Makes the middle source dirty: one dead receiver, met by a delivery.
+        fn dirty_one(&self) {
+            let bus = &self.buses[self.buses.len() / 2];
+            let receiver = Arc::new(Receiver::default());
+            self.manager.add_listener(bus, &receiver);
+            drop(receiver);
+            self.manager.deliver_event(bus, &0);
+        }
+    }
+
+    fn pass(bencher: Bencher, sources: usize, full: bool) {
+        let table = Table::new(sources);
+        table.dirty_one();
+        let report = if full {
+            table.manager.purge()
+        } else {
+            table.manager.run_pending_cleanup()
+        };
+        // A full pass also visits the manager's static list.
+        let expect = if full { sources + 1 } else { 1 };
+        assert_eq!(
+            (report.sources_visited, report.entries_purged),
+            (expect, 1),
+            "the pass must visit {expect} source(s) and purge the one dead entry"
+        );
+        bencher
+            .with_inputs(|| table.dirty_one())
+            .bench_local_values(|()| {
+                if full {
+                    table.manager.purge()
+                } else {
+                    table.manager.run_pending_cleanup()
+                }
+            });
+    }
+
+    /// `run_pending_cleanup()`, 1 dirty source among 10,000.
+    #[divan::bench]
+    fn dirty_1_of_10000(bencher: Bencher) {
+        pass(bencher, 10_000, false);
+    }
+
+    /// `run_pending_cleanup()`, a table of 1 source (dirty).
+    #[divan::bench]
+    fn dirty_1_of_1(bencher: Bencher) {
+        pass(bencher, 1, false);
+    }
+
+    /// For scale: `purge()`, a full pass over all 10,000 (what a scan-everything design pays).
+    #[divan::bench(sample_count = 40)]
+    fn full_purge_10000(bencher: Bencher) {
+        pass(bencher, 10_000, true);
+    }
+}
+
+/// `WeakEventManager::<E>::current()`: a read-locked registry lookup by `TypeId`.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod current_lookup {
+    use super::*;
+
+    #[divan::bench]
+    fn ours_current(bencher: Bencher) {
+        warm(|| {
+            black_box(WeakEventManager::<Direct<11>>::current());
+        });
+        bencher.bench_local(WeakEventManager::<Direct<11>>::current);
+    }
+
+    /// The floor: a `static OnceLock` per event kind (which generic code cannot declare; that is
+    /// why `current()` has a registry).
+    #[divan::bench]
+    fn floor_static_oncelock(bencher: Bencher) {
+        static MANAGER: OnceLock<WeakEventManager<Direct<12>>> = OnceLock::new();
+        let get = || black_box(&MANAGER).get_or_init(WeakEventManager::new);
+        warm(|| {
+            black_box(get());
+        });
+        bencher.bench_local(get);
+    }
+}

@@ -1,0 +1,587 @@
+#!/usr/bin/env python3
+"""Runs the benchmarks once and writes BENCHMARKS.md from that one run.
+
+    python3 benches/report.py                 # run `cargo bench -p weak-events-benches`, write BENCHMARKS.md
+    python3 benches/report.py --from raw.txt  # re-render from a run's saved output (no new run)
+
+The run's raw output is kept in target/bench-raw.txt and appended to BENCHMARKS.md. The bench
+binaries are `delivery` (divan: times; medians are read from its tree), `memory` (a counting
+allocator: bytes per registration, allocations per delivery) and `background` (delivery
+latency while the background cleanup pass runs); the last two print `@row` lines.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CARGO_COMMAND = ["cargo", "bench", "-p", "weak-events-benches"]
+REPORT_COMMAND = "python3 benches/report.py"
+
+UNITS = {"ps": 1e-3, "ns": 1.0, "µs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_time(text):
+    text = text.strip()
+    m = re.fullmatch(r"([\d.]+)\s*(ps|ns|µs|us|ms|s)", text)
+    if not m:
+        return None
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def parse_divan(lines):
+    """Divan's tree into {"group/name/arg": {"median": ns, ...}}."""
+    results = {}
+    stack = []
+    in_tree = False
+    for line in lines:
+        if "fastest" in line and "median" in line and "│" in line:
+            # The header line names the bench binary, the tree's root.
+            in_tree, stack = True, []
+            continue
+        if not in_tree:
+            continue
+        # The tree prefix is drawn in steps of three characters per level.
+        m = re.match(r"^((?:│  |   |├─ |╰─ )*)(\S+)(.*)$", line)
+        if not m or not m.group(1):
+            in_tree = False
+            continue
+        depth = len(m.group(1)) // 3
+        stack = stack[: depth - 1] + [m.group(2)]
+        parts = m.group(3).split("│")
+        if len(parts) < 6:
+            continue
+        fastest, slowest, median, mean = (parse_time(p) for p in parts[:4])
+        if median is None:
+            continue  # a parent: no times of its own
+        results["/".join(stack)] = {
+            "fastest": fastest,
+            "slowest": slowest,
+            "median": median,
+            "mean": mean,
+            "samples": int(parts[4].strip()),
+            "iters": int(parts[5].strip()),
+        }
+    return results
+
+
+def parse_rows(lines):
+    """`@row table contender key=value ...` lines into {table: {contender: {key: value}}}."""
+    rows = {}
+    for line in lines:
+        if not line.startswith("@row "):
+            continue
+        _, table, contender, *pairs = line.split()
+        values = {}
+        for pair in pairs:
+            key, value = pair.split("=", 1)
+            values[key] = float(value)
+        rows.setdefault(table, {})[contender] = values
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "n/a"
+    if ns < 1e3:
+        return f"{ns:.1f} ns"
+    if ns < 1e6:
+        return f"{ns / 1e3:.2f} µs"
+    if ns < 1e9:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def fmt_ratio(x):
+    return "n/a" if x is None else f"{x:.2f}x"
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+class Report:
+    def __init__(self, divan, rows):
+        self.divan = divan
+        self.rows = rows
+
+    def median(self, path):
+        entry = self.divan.get(path)
+        return entry["median"] if entry else None
+
+    def ratio(self, a, b):
+        a, b = self.median(a), self.median(b)
+        return a / b if a is not None and b else None
+
+    def grid(self, group, contenders, args, base=None):
+        """Medians (rows: contenders, columns: args), then ratios of `base` to each contender."""
+        rows = []
+        for name, label in contenders:
+            rows.append([label] + [fmt_time(self.median(f"{group}/{name}/{a}")) for a in args])
+        text = table(["contender"] + [str(a) for a in args], rows)
+        if base:
+            base_name, base_label = base
+            ratio_rows = []
+            for name, label in contenders:
+                if name == base_name:
+                    continue
+                ratio_rows.append(
+                    [f"{base_label} / {label}"]
+                    + [fmt_ratio(self.ratio(f"{group}/{base_name}/{a}", f"{group}/{name}/{a}"))
+                       for a in args]
+                )
+            text += "\n\n" + table(["ratio (below 1: ours is faster)"] + [str(a) for a in args],
+                                   ratio_rows)
+        return text
+
+
+DELIVER_LIVE = [
+    ("ours_private", "ours, private manager (`deliver_event`)"),
+    ("ours_current", "ours, `current()` (`deliver_event`)"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
+    ("floor_vec_arc", "strong floor: `Vec<Arc<dyn Fn>>`"),
+    ("signals2", "signals2 (strong)"),
+    ("signals2_weak", "signals2, slot upgrades a `Weak`"),
+    ("elp", "event-listener-primitives (strong)"),
+    ("mutex_vec_weak", "`Mutex<Vec<Weak>>` clone + upgrade"),
+    ("rwlock_vec_weak", "`RwLock<Vec<Weak>>` under read lock"),
+]
+DELIVER_HALF_DEAD = [c for c in DELIVER_LIVE
+                     if c[0] not in ("floor_vec_arc", "signals2", "elp")]
+RAISE = [
+    ("raise_private", "ours, raise through `Event` (private)"),
+    ("raise_current", "ours, raise through `Event` (`current()`)"),
+    ("deliver_event_private", "ours, `deliver_event` (private)"),
+    ("deliver_event_current", "ours, `current().deliver_event`"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
+]
+ADD_REMOVE = [
+    ("ours_subscribe_drop", "ours: `subscribe` + drop guard (private)"),
+    ("ours_subscribe_drop_current", "ours: `subscribe` + drop guard (`current()`)"),
+    ("ours_handler_remove_registration", "ours: `add_handler` + `remove_registration`"),
+    ("ours_remove_listener", "ours: `add_listener` + `remove_listener` (newest first)"),
+    ("ours_remove_listener_scan_miss", "ours: `remove_listener` miss (full O(n) scan, no add)"),
+    ("floor_vec_weak", "`Vec<Weak>` push + find + remove"),
+    ("floor_vec_arc", "`Vec<Arc>` push + find + remove"),
+    ("elp", "event-listener-primitives add + drop id"),
+    ("mutex_vec_weak", "`Mutex<Vec<Weak>>` push + find + remove"),
+    ("rwlock_vec_weak", "`RwLock<Vec<Weak>>` push + find + remove"),
+    ("signals2", "signals2 connect + disconnect"),
+]
+THREADS = [
+    ("ours_private", "ours, private (`deliver_event`)"),
+    ("ours_current", "ours, `current()` (`deliver_event`)"),
+    ("raise_private", "ours, raise through `Event`"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>` (shared, no lock)"),
+    ("floor_vec_arc", "strong floor: `Vec<Arc<dyn Fn>>`"),
+    ("signals2", "signals2 (strong)"),
+    ("elp", "event-listener-primitives"),
+    ("mutex_vec_weak", "`Mutex<Vec<Weak>>` clone + upgrade"),
+    ("rwlock_vec_weak", "`RwLock<Vec<Weak>>` under read lock"),
+]
+MEMORY = [
+    ("ours_add_listener", "ours: `add_listener`, one source"),
+    ("ours_add_listener_8192", "ours: `add_listener`, 8,192 on one source (slot vector full)"),
+    ("ours_subscribe", "ours: `subscribe` (guard kept)"),
+    ("ours_add_handler", "ours: `add_handler`"),
+    ("ours_one_per_source", "ours: one listener on each of N sources"),
+    ("ours_one_per_source_attached", "ours: one listener on each of N sources, via their `Event`"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
+    ("floor_vec_arc", "strong floor: `Vec<Arc<dyn Fn>>`"),
+    ("signals2", "signals2 (connection kept)"),
+    ("signals2_weak", "signals2, `Weak`-capturing slot"),
+    ("elp", "event-listener-primitives (id kept)"),
+    ("mutex_vec_weak", "`Mutex<Vec<Weak>>`"),
+    ("rwlock_vec_weak", "`RwLock<Vec<Weak>>`"),
+]
+ALLOCS = [
+    ("ours_private", "ours, private (`deliver_event`)"),
+    ("ours_current", "ours, `current()` (`deliver_event`)"),
+    ("ours_raise_private", "ours, raise through `Event` (private)"),
+    ("ours_raise_current", "ours, raise through `Event` (`current()`)"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
+    ("floor_vec_arc", "strong floor: `Vec<Arc<dyn Fn>>`"),
+    ("signals2", "signals2"),
+    ("signals2_weak", "signals2, `Weak`-capturing slot"),
+    ("elp", "event-listener-primitives"),
+    ("mutex_vec_weak", "`Mutex<Vec<Weak>>`"),
+    ("rwlock_vec_weak", "`RwLock<Vec<Weak>>`"),
+]
+
+
+def verdict(ok):
+    if ok is None:
+        return "not measured"
+    return "**met**" if ok else "**missed**"
+
+
+def targets(r):
+    """(target, measured, ratio text, met?) rows."""
+    out = []
+
+    def row(target, measured, value, ok):
+        out.append([target, measured, value, verdict(ok)])
+
+    for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
+        x = r.ratio(f"deliver_live/{name}/128", "deliver_live/floor_vec_weak/128")
+        row(f"deliver to 128: ours ({who}) within 1.15x of the bare `Vec<Weak>` floor",
+            f"{fmt_time(r.median(f'deliver_live/{name}/128'))} vs "
+            f"{fmt_time(r.median('deliver_live/floor_vec_weak/128'))}",
+            f"ours/floor = {fmt_ratio(x)}", None if x is None else x <= 1.15)
+    for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
+        x = r.ratio("deliver_live/mutex_vec_weak/128", f"deliver_live/{name}/128")
+        row(f"deliver to 128: ours ({who}) at least 1.5x faster than `Mutex<Vec<Weak>>`",
+            f"{fmt_time(r.median('deliver_live/mutex_vec_weak/128'))} vs "
+            f"{fmt_time(r.median(f'deliver_live/{name}/128'))}",
+            f"mutex/ours = {fmt_ratio(x)}", None if x is None else x >= 1.5)
+    for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
+        x = r.ratio(f"deliver_live/{name}/128", "deliver_live/signals2/128")
+        row(f"deliver to 128: ours ({who}) within 1.5x of signals2 (strong)",
+            f"{fmt_time(r.median(f'deliver_live/{name}/128'))} vs "
+            f"{fmt_time(r.median('deliver_live/signals2/128'))}",
+            f"ours/signals2 = {fmt_ratio(x)}", None if x is None else x <= 1.5)
+    x = r.ratio("raise_vs_deliver/raise_private/1", "raise_vs_deliver/deliver_event_private/1")
+    out.append([
+        "a raise through a source's `Event` needs no table lookup (its forwarding handler holds "
+        "the source's list)",
+        f"raise {fmt_time(r.median('raise_vs_deliver/raise_private/1'))} vs `deliver_event` "
+        f"{fmt_time(r.median('raise_vs_deliver/deliver_event_private/1'))} (1 listener)",
+        f"raise/deliver_event = {fmt_ratio(x)}",
+        "**met** by construction (no lookup on that path)" + (
+            "; but the raise is *not* cheaper: it takes two snapshots (the `Event`'s, then the "
+            "list's) and upgrades the source" if x is not None and x > 1.0 else ""),
+    ])
+    for label, name in (("`subscribe` + drop guard", "ours_subscribe_drop"),
+                        ("`subscribe` + drop guard, `current()`", "ours_subscribe_drop_current"),
+                        ("`add_handler` + `remove_registration`",
+                         "ours_handler_remove_registration")):
+        x = r.ratio(f"add_remove/{name}/100000", f"add_remove/{name}/100")
+        row(f"add+remove at 100,000 within 2x of at 100 ({label})",
+            f"{fmt_time(r.median(f'add_remove/{name}/100000'))} vs "
+            f"{fmt_time(r.median(f'add_remove/{name}/100'))}",
+            f"100,000/100 = {fmt_ratio(x)}", None if x is None else x <= 2.0)
+    allocs = r.rows.get("allocs_per_delivery_live", {})
+    dead = r.rows.get("allocs_per_delivery_half_dead", {})
+    ours = {f"{k} (live)": v for k, v in allocs.items() if k.startswith("ours")}
+    ours.update({f"{k} (half dead)": v for k, v in dead.items() if k.startswith("ours")})
+    if ours:
+        worst = max(v["allocs"] for v in ours.values())
+        row("zero allocations per delivery (every path of ours, live and half dead)",
+            f"{len(ours)} paths, most: {worst:.3f} allocations per delivery",
+            f"max = {worst:.3f}", worst == 0)
+    mem = r.rows.get("bytes_per_registration", {})
+    for name, label in (("ours_add_listener", "`add_listener`"),
+                        ("ours_subscribe", "`subscribe`"),
+                        ("ours_add_handler", "`add_handler`")):
+        if name in mem:
+            v = mem[name]["net"]
+            row(f"at most 64 bytes per registration ({label}, 10,000 on one source)",
+                f"{v:.1f} bytes", f"{v / 64:.2f}x of 64", v <= 64)
+    for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current"),
+                      ("raise", "raise_private")):
+        t1, t2 = r.median(f"threads/{name}/t=1"), r.median(f"threads/{name}/t=2")
+        x = 2 * t1 / t2 if t1 and t2 else None
+        row(f"two threads delivering to one source reach 1.6x the one-thread throughput ({who})",
+            f"{fmt_time(t1)} per delivery on 1 thread, {fmt_time(t2)} on each of 2",
+            f"throughput 2/1 = {fmt_ratio(x)}", None if x is None else x >= 1.6)
+    x = r.ratio("cleanup_pass/dirty_1_of_10000", "cleanup_pass/dirty_1_of_1")
+    row("cleanup pass, 1 dirty source among 10,000, at most 3x a table of 1 source",
+        f"{fmt_time(r.median('cleanup_pass/dirty_1_of_10000'))} vs "
+        f"{fmt_time(r.median('cleanup_pass/dirty_1_of_1'))}",
+        f"10,000/1 = {fmt_ratio(x)}", None if x is None else x <= 3.0)
+    lat = r.rows.get("background_latency", {}).get("ours_background")
+    if lat:
+        row("delivery latency on another thread while a background pass runs, within 2x of idle",
+            f"median {fmt_time(lat['during_median_ns'])} during vs "
+            f"{fmt_time(lat['idle_median_ns'])} idle",
+            f"during/idle = {fmt_ratio(lat['ratio'])}", lat["ratio"] <= 2.0)
+    return out
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+
+    def run(*cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        except OSError:
+            return "unknown"
+
+    mem = "unknown"
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "nproc": run("nproc"),
+        "cpu": cpu,
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "rustc": run("rustc", "--version"),
+        "commit": run("git", "rev-parse", "--short", "HEAD"),
+        "dirty": run("git", "status", "--porcelain", "--", "src", "benches", "Cargo.toml"),
+    }
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def render(raw, meta):
+    lines = raw.splitlines()
+    r = Report(parse_divan(lines), parse_rows(lines))
+    m = meta
+    out = []
+    w = out.append
+    w("# Benchmarks")
+    w("")
+    w("weak-events side by side with the bare floor and its peers, every figure from one run on "
+      "one machine. Generated by `benches/report.py`; do not edit by hand.")
+    w("")
+    w(f"- Date: {m['date']}")
+    w(f"- Machine: {m['nproc']} cores (`nproc`), {m['cpu']}, {m['memory']} memory, {m['os']}")
+    w(f"- Toolchain: {m['rustc']}; the `bench` profile (release, debug info 1)")
+    dirty = " (with uncommitted changes in src/ or benches/)" if m["dirty"] else ""
+    w(f"- Source: commit `{m['commit']}`{dirty}")
+    w(f"- Load average (1, 5, 15 min) before the run: {m['load_before']}; after: "
+      f"{m['load_after']}. The machine has 2 cores and may be shared with other builds: "
+      "medians are robust to a stray preemption, the two-thread case less so.")
+    w(f"- Command: `{REPORT_COMMAND}`, which runs `{' '.join(CARGO_COMMAND)}` "
+      "(the `delivery`, `memory` and `background` bench binaries) and writes this file; "
+      f"it took {m['elapsed']:.0f} s including the build.")
+    w("- Harness: [divan](https://docs.rs/divan) for times (median of its samples; "
+      "`sample_count`/`min_time`/`max_time` per group in `benches/delivery.rs`); a counting "
+      "global allocator for bytes and allocations (`benches/memory.rs`); a hand-timed loop for "
+      "latency during a background pass (`benches/background.rs`). divan over criterion: it "
+      "builds in about 20 s here against about 50 s, and its `threads` option runs one "
+      "benchmark on 1 and 2 threads.")
+    w("")
+    w("Every listener does the same small job (reads its own state, compares, returns), so the "
+      "times are the cost of the event machinery itself. Every contender is checked once when "
+      "built to call exactly its live listeners.")
+    w("")
+    w("## Targets")
+    w("")
+    w("The goals of issue 5 and of the cleanup issue's performance paragraph; goals for the "
+      "design, reported here and never asserted in a test.")
+    w("")
+    w(table(["target", "measured (medians)", "ratio", "verdict"], targets(r)))
+    w("")
+    w("## Deliver to N live listeners")
+    w("")
+    w(r.grid("deliver_live", DELIVER_LIVE, [1, 16, 128, 1024],
+             base=("ours_private", "ours (private)")))
+    w("")
+    w(r.grid("deliver_live", [c for c in DELIVER_LIVE if c[0] != "ours_current"],
+             [1, 16, 128, 1024], base=("ours_current", "ours (`current()`)"))
+      .split("\n\n", 1)[1])
+    w("")
+    w("## Deliver to N registrations, half of them dead (before any cleanup pass)")
+    w("")
+    w("N/2 receivers dropped without removal, interleaved with N/2 live ones (N = 2: one dead, "
+      "one live). Only contenders that hold receivers weakly apply. Ours meets the dead entries "
+      "and asks for a cleanup pass (coalesced: the pass stays pending, `Manual`).")
+    w("")
+    w(r.grid("deliver_half_dead", DELIVER_HALF_DEAD, [2, 16, 128, 1024],
+             base=("ours_private", "ours (private)")))
+    w("")
+    w("## A raise through the source's `Event` against `deliver_event`")
+    w("")
+    w("The manager's forwarding handler in the source's `Event` holds that source's list: a "
+      "raise does no table lookup. `deliver_event` looks the source up in the table; through "
+      "`current()` it also looks the manager up.")
+    w("")
+    w(r.grid("raise_vs_deliver", RAISE, [1, 128]))
+    w("")
+    w("## Add then remove one listener on a source holding N")
+    w("")
+    w("signals2 is measured at 100 and 10,000: each `connect` copies the whole slot set, so "
+      "building a 100,000-slot signal takes minutes here (O(n²)). `remove_listener` by identity "
+      "scans from the newest registration, so removing the one just added is found at once; "
+      "the miss row is the O(n) scan over the whole list (no add).")
+    w("")
+    w(r.grid("add_remove", ADD_REMOVE, [100, 10000, 100000]))
+    w("")
+    w("## Two threads delivering to the same source (128 listeners)")
+    w("")
+    w("divan times each thread's samples of 1,000 deliveries; with two threads both deliver to "
+      "the same source and listeners at once. Throughput ratio = 2 × t(1 thread) / t(2 threads): "
+      "2.00x is perfect scaling, 1.00x no gain.")
+    w("")
+    trows = []
+    for name, label in THREADS:
+        t1, t2 = r.median(f"threads/{name}/t=1"), r.median(f"threads/{name}/t=2")
+        trows.append([label, fmt_time(t1), fmt_time(t2),
+                      fmt_ratio(2 * t1 / t2 if t1 and t2 else None)])
+    w(table(["contender", "per delivery, 1 thread", "per delivery, each of 2 threads",
+             "throughput 2 threads / 1"], trows))
+    w("")
+    w("## Two threads, each delivering to its own source (128 listeners each)")
+    w("")
+    w("The same measurement, but each thread delivers to a source of its own with receivers of "
+      "its own; ours keeps both sources in one manager (one table; through `current()` also the "
+      "one process-wide registry). What the threads share is only the event machinery's own "
+      "state, so this shows whether deliveries serialise on the crate's locks.")
+    w("")
+    trows = []
+    for name, label in [c for c in THREADS if c[0] not in ("raise_private", "elp",
+                                                           "rwlock_vec_weak")]:
+        t1 = r.median(f"threads_own_source/{name}/t=1")
+        t2 = r.median(f"threads_own_source/{name}/t=2")
+        trows.append([label, fmt_time(t1), fmt_time(t2),
+                      fmt_ratio(2 * t1 / t2 if t1 and t2 else None)])
+    w(table(["contender", "per delivery, 1 thread", "per delivery, each of 2 threads",
+             "throughput 2 threads / 1"], trows))
+    w("")
+    w("## Cleanup pass")
+    w("")
+    w("A `Manual` manager; before each sample (untimed) one source gets a listener whose "
+      "receiver is then dropped, and a delivery to that source meets it and marks the source "
+      "dirty. The sample times one `run_pending_cleanup()` (sample size 1). For scale, a full "
+      "`purge()` over the same 10,000 sources (what a scan-everything pass costs).")
+    w("")
+    crows = [
+        ["`run_pending_cleanup()`, 1 dirty source among 10,000",
+         fmt_time(r.median("cleanup_pass/dirty_1_of_10000"))],
+        ["`run_pending_cleanup()`, table of 1 source (dirty)",
+         fmt_time(r.median("cleanup_pass/dirty_1_of_1"))],
+        ["`purge()`: full pass over 10,000 sources, 1 dirty",
+         fmt_time(r.median("cleanup_pass/full_purge_10000"))],
+    ]
+    w(table(["pass", "median"], crows))
+    w("")
+    lat = r.rows.get("background_latency", {}).get("ours_background")
+    w("## Delivery latency while a background pass runs")
+    w("")
+    if lat:
+        w(f"A private manager holds one source with 128 live listeners and {lat['sources']:,.0f} "
+          "sources whose one listener died and that a delivery marked dirty. Single deliveries to "
+          "the live source are timed on the main thread while nothing runs (idle), then while the "
+          "process-wide cleanup worker (`Background`) runs the pass over the dirty sources on "
+          "its own thread; only deliveries that started after the pass's first detach and ended "
+          "before its last count.")
+        w("")
+        w(table(["", "idle", "during the pass", "during / idle"], [
+            ["median", fmt_time(lat["idle_median_ns"]), fmt_time(lat["during_median_ns"]),
+             fmt_ratio(lat["ratio"])],
+            ["99th percentile", fmt_time(lat["idle_p99_ns"]), fmt_time(lat["during_p99_ns"]),
+             fmt_ratio(lat["during_p99_ns"] / lat["idle_p99_ns"])],
+            ["deliveries timed", f"{lat['idle_samples']:,.0f}", f"{lat['during_samples']:,.0f}",
+             ""],
+        ]))
+        w("")
+        w(f"A pass over {lat['sources']:,.0f} dirty sources took {lat['pass_ms']:.1f} ms on "
+          "average (as seen from the delivering thread).")
+    else:
+        w("not measured")
+    w("")
+    w("## `current()` lookup")
+    w("")
+    w(table(["lookup", "median"], [
+        ["`WeakEventManager::<E>::current()` (registry by `TypeId`, read lock)",
+         fmt_time(r.median("current_lookup/ours_current"))],
+        ["floor: a `static OnceLock` per kind (not expressible in generic code)",
+         fmt_time(r.median("current_lookup/floor_static_oncelock"))],
+    ]))
+    w("")
+    w("## Bytes per registration")
+    w("")
+    w("10,000 registrations, receivers made beforehand; requested bytes (`Layout::size`). "
+      "net: still allocated afterwards, per registration (growth slack of vectors included); "
+      "gross: all requested on the way (copy-on-write copies included); allocations: calls per "
+      "registration; handle: the size of what the API hands back, on the caller's side.")
+    w("")
+    mem = r.rows.get("bytes_per_registration", {})
+    w(table(["contender", "net bytes", "gross bytes", "allocations", "handle bytes"], [
+        [label, f"{mem[n]['net']:.1f}", f"{mem[n]['gross']:.1f}", f"{mem[n]['allocs']:.2f}",
+         f"{mem[n]['handle']:.0f}"]
+        for n, label in MEMORY if n in mem
+    ]))
+    w("")
+    w("## Allocations per delivery")
+    w("")
+    w("1,000 deliveries after a warm-up, counted on the delivering thread; 128 live listeners, "
+      "and 64 live + 64 dead for the contenders that hold receivers weakly.")
+    w("")
+    live = r.rows.get("allocs_per_delivery_live", {})
+    half = r.rows.get("allocs_per_delivery_half_dead", {})
+
+    def cell(d, n):
+        return f"{d[n]['allocs']:.3f} ({d[n]['bytes']:.0f} B)" if n in d else "n/a"
+
+    w(table(["contender", "128 live", "64 live + 64 dead"],
+            [[label, cell(live, n), cell(half, n)] for n, label in ALLOCS]))
+    w("")
+    w("## Raw output of this run")
+    w("")
+    w("<details><summary>cargo bench -p weak-events-benches</summary>")
+    w("")
+    w("```text")
+    w(raw.rstrip())
+    w("```")
+    w("")
+    w("</details>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", help="render from a saved run's output")
+    parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    args = parser.parse_args()
+
+    meta = machine()
+    meta["load_before"] = loadavg()
+    start = datetime.datetime.now(datetime.timezone.utc)
+    if args.source:
+        with open(args.source, encoding="utf-8") as f:
+            raw = f.read()
+    else:
+        env = dict(os.environ, CARGO_TERM_COLOR="never", NO_COLOR="1")
+        proc = subprocess.run(CARGO_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              text=True)
+        raw = proc.stdout
+        os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
+        with open(os.path.join(ROOT, "target", "bench-raw.txt"), "w", encoding="utf-8") as f:
+            f.write(raw)
+        if proc.returncode != 0:
+            sys.exit(f"cargo bench failed ({proc.returncode}); output in target/bench-raw.txt")
+    meta["load_after"] = loadavg()
+    meta["elapsed"] = (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
+    meta["date"] = start.strftime("%Y-%m-%d %H:%M UTC")
+    text = render(raw, meta)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
