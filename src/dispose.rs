@@ -159,8 +159,9 @@ pub struct DisposeBag {
 /// ```
 /// use weak_events::{DisposeBag, DisposeKey, OnDispose};
 ///
+/// fn noop() {}
 /// let bag = DisposeBag::new();
-/// let key: DisposeKey<OnDispose<fn()>> = bag.auto_dispose(OnDispose(|| {} as fn())).unwrap();
+/// let key: DisposeKey<OnDispose<fn()>> = bag.auto_dispose(OnDispose(noop as fn())).unwrap();
 /// assert!(bag.dispose_discard(key));
 /// ```
 pub struct DisposeKey<T> {

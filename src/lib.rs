@@ -58,12 +58,14 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod cleanup;
+mod collection;
 mod diagnostics;
 mod dispose;
 mod event;
 mod list;
 mod listener;
 mod manager;
+mod property;
 mod source;
 mod subscription;
 mod sync;
@@ -73,6 +75,10 @@ pub use cleanup::{
     cleanup_mode, cleanup_stats, purge_all, run_pending_cleanup, set_cleanup_mode, CleanupMode,
     CleanupStats, PurgeReport,
 };
+pub use collection::{
+    CollectionChange, CollectionChanged, CollectionChangedManager, NotifyCollectionChanged,
+    ObservableVec,
+};
 pub use diagnostics::{
     report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,
     ThresholdWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
@@ -81,6 +87,10 @@ pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
 pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
+pub use property::{
+    NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
+    ALL_PROPERTIES,
+};
 pub use subscription::Subscription;
 
 /// The README's example is compiled and run as a doctest, so it cannot rot.

@@ -160,6 +160,8 @@ pub(crate) struct Shared<E: WeakEvent> {
     cleanup: CleanupState,
     /// Registrations per source past which an add warns (`usize::MAX`: never).
     threshold: AtomicUsize,
+    /// Whether to attach to sources' `Event`s (see `unattached`).
+    attach: bool,
 }
 
 impl<E: WeakEvent> WeakEventManager<E> {
@@ -180,7 +182,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(a.stats(), b.stats());
     /// ```
     pub fn new() -> Self {
-        Self::build(None)
+        Self::build(None, true)
     }
 
     /// A private manager with its own cleanup mode.
@@ -196,10 +198,16 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
     /// ```
     pub fn with_cleanup(mode: CleanupMode) -> Self {
-        Self::build(Some(mode))
+        Self::build(Some(mode), true)
     }
 
-    fn build(mode: Option<CleanupMode>) -> Self {
+    /// A private manager that never attaches to a source's `Event`: it is delivered to only
+    /// through `deliver_event` (the property manager's per-property lists).
+    pub(crate) fn unattached(mode: Option<CleanupMode>) -> Self {
+        Self::build(mode, false)
+    }
+
+    fn build(mode: Option<CleanupMode>, attach: bool) -> Self {
         let shared = Arc::new_cyclic(|weak: &Weak<Shared<E>>| Shared {
             table: Table::new(),
             sources: AtomicUsize::new(0),
@@ -208,6 +216,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
             dirty: Mutex::new(Vec::new()),
             cleanup: CleanupState::new(mode),
             threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
+            attach,
         });
         let erased: Arc<dyn Cleanable> = shared.clone();
         cleanup::register(Arc::downgrade(&erased));
@@ -230,26 +239,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(std::ptr::eq(a, WeakEventManager::<Ping>::current()));
     /// ```
     pub fn current() -> &'static Self {
-        type Registry = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync)>>;
-        static REGISTRY: OnceLock<Registry> = OnceLock::new();
-        let registry = REGISTRY.get_or_init(Default::default);
-        let key = TypeId::of::<E>();
-        let found = registry
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .copied();
-        let any = match found {
-            Some(any) => any,
-            None => *registry
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .entry(key)
-                // One manager per event kind for the life of the process: leaked on purpose.
-                .or_insert_with(|| Box::leak(Box::new(Self::new()))),
-        };
-        any.downcast_ref::<Self>()
-            .expect("the registry maps each TypeId to a manager of that event kind")
+        singleton(Self::new)
     }
 
     /// Registers `listener` for the events of `source`; returns the registration's id.
@@ -1025,7 +1015,8 @@ impl<E: WeakEvent> Shared<E> {
             }
             // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
             // so a live source's address is not another source's.
-            match state.add(Some(source), node, self.threshold.load(Ordering::Relaxed)) {
+            let attach_to = self.attach.then_some(source);
+            match state.add(attach_to, node, self.threshold.load(Ordering::Relaxed)) {
                 Ok(added) => return self.added(&state, added),
                 Err(returned) => {
                     // Closed under us: help remove it, then retry on a fresh state.
@@ -1151,6 +1142,39 @@ impl<E: WeakEvent> Cleanable for Shared<E> {
 
     fn describe(&self) -> (&'static str, ManagerStats) {
         (std::any::type_name::<E>(), self.stats())
+    }
+}
+
+/// The process-wide value of type `T`, made by `make` on first use and kept for the life of the
+/// process: the registry behind every `current()`. Generic statics do not exist in Rust, so the
+/// values live in one `TypeId`-keyed map; a hit is one read lock and one hash lookup.
+pub(crate) fn singleton<T: Send + Sync + 'static>(make: impl FnOnce() -> T) -> &'static T {
+    type Registry = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync)>>;
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    let registry = REGISTRY.get_or_init(Default::default);
+    let key = TypeId::of::<T>();
+    let found = registry
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+        .copied();
+    let any = match found {
+        Some(any) => any,
+        None => {
+            // Made outside the lock (`make` may use other singletons); a racing thread's value
+            // wins and ours is dropped unused.
+            let value = make();
+            *registry
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(key)
+                // One per type for the life of the process: leaked on purpose.
+                .or_insert_with(|| Box::leak(Box::new(value)))
+        }
+    };
+    match any.downcast_ref::<T>() {
+        Some(value) => value,
+        None => unreachable!("the registry maps each TypeId to a value of that type"),
     }
 }
 

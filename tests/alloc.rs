@@ -11,7 +11,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::*;
-use weak_events::{CleanupMode, Event, WeakEventManager};
+use weak_events::{
+    CleanupMode, Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager,
+    WeakEventManager,
+};
+
+#[derive(Default)]
+struct Model {
+    changed: Event<PropertyChangedArgs>,
+}
+
+impl NotifyPropertyChanged for Model {
+    fn property_changed(&self) -> &Event<PropertyChangedArgs> {
+        &self.changed
+    }
+}
 
 struct Counting;
 
@@ -99,6 +113,29 @@ fn delivery_allocates_nothing() {
         "and it did deliver"
     );
     assert_eq!(receivers[0].load(Ordering::Relaxed), 20);
+
+    // A property change reaches its property's listeners without allocating either.
+    let properties = PropertyChangedManager::<Model>::with_cleanup(CleanupMode::Manual);
+    let model = Arc::new(Model::default());
+    for (i, receiver) in receivers.iter().enumerate() {
+        let name = ["a", "b", "c", "d"][i % 4];
+        properties.add_handler(&model, name, receiver, |r, _, _| {
+            r.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+    properties.add_handler(&model, "", &receivers[0], |r, _, _| {
+        r.fetch_add(1, Ordering::Relaxed);
+    });
+    const B: PropertyChangedArgs = PropertyChangedArgs::of("b");
+    let before = receivers[1].load(Ordering::Relaxed);
+    let allocations = allocations_during(|| {
+        for _ in 0..10 {
+            model.changed.raise(&B);
+            properties.deliver_event(&model, &PropertyChangedArgs::all());
+        }
+    });
+    assert_eq!(allocations, 0, "property delivery allocated");
+    assert_eq!(receivers[1].load(Ordering::Relaxed) - before, 20);
 
     // The counter itself works: an add allocates its entry.
     let extra = Recorder::new(999, &log);
