@@ -71,6 +71,17 @@ fn add_remove<C: Churn>(bencher: Bencher, n: usize) {
     bencher.bench_local(|| contender.add_remove());
 }
 
+/// A loop of dependent multiply-adds (about 2 µs here): touches no shared memory at all.
+fn alu_loop() -> u64 {
+    let mut x = 1u64;
+    for i in 0..1_000u64 {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(black_box(i));
+    }
+    x
+}
+
 /// One divan benchmark per contender, all running the same generic body.
 macro_rules! contenders {
     (#[$attr:meta] $body:ident; $($name:ident: $ty:ty),+ $(,)?) => {
@@ -178,6 +189,13 @@ mod threads {
         };
     }
 
+    /// Not a contender: a pure ALU loop of about one delivery's length, which shows how much a
+    /// second thread can gain on this machine during this run (2.00x when both cores are free).
+    #[divan::bench]
+    fn machine_alu_loop(bencher: Bencher) {
+        bencher.bench(alu_loop);
+    }
+
     threaded! {
         ours_current: OursCurrent<9>,
         ours_private: OursPrivate<9>,
@@ -207,6 +225,12 @@ mod threads_own_source {
                 }
             )+
         };
+    }
+
+    /// Not a contender: see `threads::machine_alu_loop`.
+    #[divan::bench]
+    fn machine_alu_loop(bencher: Bencher) {
+        bencher.bench(alu_loop);
     }
 
     threaded! {

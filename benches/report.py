@@ -15,6 +15,7 @@ import datetime
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 
@@ -114,18 +115,53 @@ def table(header, rows):
     return "\n".join(out)
 
 
+ROUND_MARK = "=== round "
+
+
+def split_rounds(raw):
+    """The raw output of a run into the outputs of its rounds."""
+    parts = re.split(r"^=== round \d+ ===$", raw, flags=re.M)
+    return [p for p in parts if p.strip()]
+
+
 class Report:
-    def __init__(self, divan, rows):
-        self.divan = divan
-        self.rows = rows
+    """One run: several rounds of the whole suite. Every time is the median over the rounds of
+    each round's divan median; `@row` values are the median over rounds, metric by metric."""
+
+    def __init__(self, rounds):
+        self.divans = [parse_divan(r.splitlines()) for r in rounds]
+        per_round = [parse_rows(r.splitlines()) for r in rounds]
+        self.rows = {}
+        for table_name in {t for rows in per_round for t in rows}:
+            for contender in {c for rows in per_round for c in rows.get(table_name, {})}:
+                values = [rows[table_name][contender] for rows in per_round
+                          if contender in rows.get(table_name, {})]
+                self.rows.setdefault(table_name, {})[contender] = {
+                    key: statistics.median(v[key] for v in values if key in v)
+                    for key in values[0]
+                }
+
+    def medians(self, path):
+        return [d[path]["median"] for d in self.divans if path in d]
 
     def median(self, path):
-        entry = self.divan.get(path)
-        return entry["median"] if entry else None
+        values = self.medians(path)
+        return statistics.median(values) if values else None
 
     def ratio(self, a, b):
         a, b = self.median(a), self.median(b)
         return a / b if a is not None and b else None
+
+    def round_ratios(self, a, b):
+        return [d[a]["median"] / d[b]["median"] for d in self.divans
+                if a in d and b in d and d[b]["median"]]
+
+    def throughput(self, group, name):
+        """2 * t1 / t2 of the median times, and the per-round values."""
+        t1, t2 = self.median(f"{group}/{name}/t=1"), self.median(f"{group}/{name}/t=2")
+        x = 2 * t1 / t2 if t1 and t2 else None
+        return x, [2 * v for v in self.round_ratios(f"{group}/{name}/t=1",
+                                                    f"{group}/{name}/t=2")]
 
     def grid(self, group, contenders, args, base=None):
         """Medians (rows: contenders, columns: args), then ratios of `base` to each contender."""
@@ -147,6 +183,13 @@ class Report:
             text += "\n\n" + table(["ratio (below 1: ours is faster)"] + [str(a) for a in args],
                                    ratio_rows)
         return text
+
+
+def spread(values):
+    """` (rounds: 1.02–1.10)`, the range of a ratio over the rounds."""
+    if len(values) < 2:
+        return ""
+    return f" (rounds: {min(values):.2f}–{max(values):.2f})"
 
 
 DELIVER_LIVE = [
@@ -237,30 +280,34 @@ def targets(r):
         out.append([target, measured, value, verdict(ok)])
 
     for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
-        x = r.ratio(f"deliver_live/{name}/128", "deliver_live/floor_vec_weak/128")
+        a, b = f"deliver_live/{name}/128", "deliver_live/floor_vec_weak/128"
+        x = r.ratio(a, b)
         row(f"deliver to 128: ours ({who}) within 1.15x of the bare `Vec<Weak>` floor",
-            f"{fmt_time(r.median(f'deliver_live/{name}/128'))} vs "
-            f"{fmt_time(r.median('deliver_live/floor_vec_weak/128'))}",
-            f"ours/floor = {fmt_ratio(x)}", None if x is None else x <= 1.15)
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"ours/floor = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else x <= 1.15)
     for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
-        x = r.ratio("deliver_live/mutex_vec_weak/128", f"deliver_live/{name}/128")
+        a, b = "deliver_live/mutex_vec_weak/128", f"deliver_live/{name}/128"
+        x = r.ratio(a, b)
         row(f"deliver to 128: ours ({who}) at least 1.5x faster than `Mutex<Vec<Weak>>`",
-            f"{fmt_time(r.median('deliver_live/mutex_vec_weak/128'))} vs "
-            f"{fmt_time(r.median(f'deliver_live/{name}/128'))}",
-            f"mutex/ours = {fmt_ratio(x)}", None if x is None else x >= 1.5)
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"mutex/ours = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else x >= 1.5)
     for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
-        x = r.ratio(f"deliver_live/{name}/128", "deliver_live/signals2/128")
+        a, b = f"deliver_live/{name}/128", "deliver_live/signals2/128"
+        x = r.ratio(a, b)
         row(f"deliver to 128: ours ({who}) within 1.5x of signals2 (strong)",
-            f"{fmt_time(r.median(f'deliver_live/{name}/128'))} vs "
-            f"{fmt_time(r.median('deliver_live/signals2/128'))}",
-            f"ours/signals2 = {fmt_ratio(x)}", None if x is None else x <= 1.5)
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"ours/signals2 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else x <= 1.5)
     x = r.ratio("raise_vs_deliver/raise_private/1", "raise_vs_deliver/deliver_event_private/1")
     out.append([
         "a raise through a source's `Event` needs no table lookup (its forwarding handler holds "
         "the source's list)",
         f"raise {fmt_time(r.median('raise_vs_deliver/raise_private/1'))} vs `deliver_event` "
         f"{fmt_time(r.median('raise_vs_deliver/deliver_event_private/1'))} (1 listener)",
-        f"raise/deliver_event = {fmt_ratio(x)}",
+        f"raise/deliver_event = {fmt_ratio(x)}" + spread(r.round_ratios(
+            "raise_vs_deliver/raise_private/1", "raise_vs_deliver/deliver_event_private/1")),
         "**met** by construction (no lookup on that path)" + (
             "; but the raise is *not* cheaper: it takes two snapshots (the `Event`'s, then the "
             "list's) and upgrades the source" if x is not None and x > 1.0 else ""),
@@ -269,11 +316,12 @@ def targets(r):
                         ("`subscribe` + drop guard, `current()`", "ours_subscribe_drop_current"),
                         ("`add_handler` + `remove_registration`",
                          "ours_handler_remove_registration")):
-        x = r.ratio(f"add_remove/{name}/100000", f"add_remove/{name}/100")
+        a, b = f"add_remove/{name}/100000", f"add_remove/{name}/100"
+        x = r.ratio(a, b)
         row(f"add+remove at 100,000 within 2x of at 100 ({label})",
-            f"{fmt_time(r.median(f'add_remove/{name}/100000'))} vs "
-            f"{fmt_time(r.median(f'add_remove/{name}/100'))}",
-            f"100,000/100 = {fmt_ratio(x)}", None if x is None else x <= 2.0)
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"100,000/100 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else x <= 2.0)
     allocs = r.rows.get("allocs_per_delivery_live", {})
     dead = r.rows.get("allocs_per_delivery_half_dead", {})
     ours = {f"{k} (live)": v for k, v in allocs.items() if k.startswith("ours")}
@@ -293,16 +341,18 @@ def targets(r):
                 f"{v:.1f} bytes", f"{v / 64:.2f}x of 64", v <= 64)
     for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current"),
                       ("raise", "raise_private")):
+        x, per_round = r.throughput("threads", name)
         t1, t2 = r.median(f"threads/{name}/t=1"), r.median(f"threads/{name}/t=2")
-        x = 2 * t1 / t2 if t1 and t2 else None
         row(f"two threads delivering to one source reach 1.6x the one-thread throughput ({who})",
             f"{fmt_time(t1)} per delivery on 1 thread, {fmt_time(t2)} on each of 2",
-            f"throughput 2/1 = {fmt_ratio(x)}", None if x is None else x >= 1.6)
-    x = r.ratio("cleanup_pass/dirty_1_of_10000", "cleanup_pass/dirty_1_of_1")
+            f"throughput 2/1 = {fmt_ratio(x)}{spread(per_round)}",
+            None if x is None else x >= 1.6)
+    a, b = "cleanup_pass/dirty_1_of_10000", "cleanup_pass/dirty_1_of_1"
+    x = r.ratio(a, b)
     row("cleanup pass, 1 dirty source among 10,000, at most 3x a table of 1 source",
-        f"{fmt_time(r.median('cleanup_pass/dirty_1_of_10000'))} vs "
-        f"{fmt_time(r.median('cleanup_pass/dirty_1_of_1'))}",
-        f"10,000/1 = {fmt_ratio(x)}", None if x is None else x <= 3.0)
+        f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+        f"10,000/1 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+        None if x is None else x <= 3.0)
     lat = r.rows.get("background_latency", {}).get("ours_background")
     if lat:
         row("delivery latency on another thread while a background pass runs, within 2x of idle",
@@ -310,6 +360,18 @@ def targets(r):
             f"{fmt_time(lat['idle_median_ns'])} idle",
             f"during/idle = {fmt_ratio(lat['ratio'])}", lat["ratio"] <= 2.0)
     return out
+
+
+def thread_table(r, group, contenders):
+    rows = []
+    for name, label in contenders + [("machine_alu_loop", "machine check: a pure ALU loop, "
+                                                          "no shared memory (not a contender)")]:
+        x, per_round = r.throughput(group, name)
+        rows.append([label, fmt_time(r.median(f"{group}/{name}/t=1")),
+                     fmt_time(r.median(f"{group}/{name}/t=2")),
+                     fmt_ratio(x) + spread(per_round)])
+    return table(["contender", "per delivery, 1 thread", "per delivery, each of 2 threads",
+                  "throughput 2 threads / 1"], rows)
 
 
 def machine():
@@ -356,8 +418,8 @@ def loadavg():
 
 
 def render(raw, meta):
-    lines = raw.splitlines()
-    r = Report(parse_divan(lines), parse_rows(lines))
+    rounds = split_rounds(raw)
+    r = Report(rounds)
     m = meta
     out = []
     w = out.append
@@ -374,9 +436,13 @@ def render(raw, meta):
     w(f"- Load average (1, 5, 15 min) before the run: {m['load_before']}; after: "
       f"{m['load_after']}. The machine has 2 cores and may be shared with other builds: "
       "medians are robust to a stray preemption, the two-thread case less so.")
-    w(f"- Command: `{REPORT_COMMAND}`, which runs `{' '.join(CARGO_COMMAND)}` "
-      "(the `delivery`, `memory` and `background` bench binaries) and writes this file; "
-      f"it took {m['elapsed']:.0f} s including the build.")
+    w(f"- Command: `{REPORT_COMMAND}`, which builds the benches, then runs "
+      f"`{' '.join(CARGO_COMMAND)}` (the `delivery`, `memory` and `background` bench binaries) "
+      f"{m['rounds']} times in a row and writes this file; it took {m['elapsed']:.0f} s "
+      "including the build.")
+    w(f"- Figures: every time is the median over the {m['rounds']} rounds of each round's "
+      "median, so that a burst of load from another process during one round does not decide "
+      "a figure; a target's ratio also gives its range over the rounds.")
     w("- Harness: [divan](https://docs.rs/divan) for times (median of its samples; "
       "`sample_count`/`min_time`/`max_time` per group in `benches/delivery.rs`); a counting "
       "global allocator for bytes and allocations (`benches/memory.rs`); a hand-timed loop for "
@@ -436,13 +502,7 @@ def render(raw, meta):
       "the same source and listeners at once. Throughput ratio = 2 × t(1 thread) / t(2 threads): "
       "2.00x is perfect scaling, 1.00x no gain.")
     w("")
-    trows = []
-    for name, label in THREADS:
-        t1, t2 = r.median(f"threads/{name}/t=1"), r.median(f"threads/{name}/t=2")
-        trows.append([label, fmt_time(t1), fmt_time(t2),
-                      fmt_ratio(2 * t1 / t2 if t1 and t2 else None)])
-    w(table(["contender", "per delivery, 1 thread", "per delivery, each of 2 threads",
-             "throughput 2 threads / 1"], trows))
+    w(thread_table(r, "threads", THREADS))
     w("")
     w("## Two threads, each delivering to its own source (128 listeners each)")
     w("")
@@ -451,15 +511,8 @@ def render(raw, meta):
       "one process-wide registry). What the threads share is only the event machinery's own "
       "state, so this shows whether deliveries serialise on the crate's locks.")
     w("")
-    trows = []
-    for name, label in [c for c in THREADS if c[0] not in ("raise_private", "elp",
-                                                           "rwlock_vec_weak")]:
-        t1 = r.median(f"threads_own_source/{name}/t=1")
-        t2 = r.median(f"threads_own_source/{name}/t=2")
-        trows.append([label, fmt_time(t1), fmt_time(t2),
-                      fmt_ratio(2 * t1 / t2 if t1 and t2 else None)])
-    w(table(["contender", "per delivery, 1 thread", "per delivery, each of 2 threads",
-             "throughput 2 threads / 1"], trows))
+    w(thread_table(r, "threads_own_source",
+                   [c for c in THREADS if c[0] not in ("raise_private", "elp", "rwlock_vec_weak")]))
     w("")
     w("## Cleanup pass")
     w("")
@@ -542,7 +595,7 @@ def render(raw, meta):
     w("")
     w("## Raw output of this run")
     w("")
-    w("<details><summary>cargo bench -p weak-events-benches</summary>")
+    w(f"<details><summary>cargo bench -p weak-events-benches, {m['rounds']} rounds</summary>")
     w("")
     w("```text")
     w(raw.rstrip())
@@ -556,6 +609,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", help="render from a saved run's output")
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times the whole suite runs (each figure: median over rounds)")
     args = parser.parse_args()
 
     meta = machine()
@@ -564,16 +619,26 @@ def main():
     if args.source:
         with open(args.source, encoding="utf-8") as f:
             raw = f.read()
+        meta["rounds"] = len(split_rounds(raw))
     else:
         env = dict(os.environ, CARGO_TERM_COLOR="never", NO_COLOR="1")
-        proc = subprocess.run(CARGO_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              text=True)
-        raw = proc.stdout
+        build = subprocess.run(CARGO_COMMAND + ["--no-run"], cwd=ROOT, env=env)
+        if build.returncode != 0:
+            sys.exit(f"the benches did not build ({build.returncode})")
+        raw = ""
+        for k in range(1, args.rounds + 1):
+            print(f"round {k} of {args.rounds} (load {loadavg()})", file=sys.stderr)
+            proc = subprocess.run(CARGO_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                  text=True)
+            raw += f"{ROUND_MARK}{k} ===\n{proc.stdout}"
+            if proc.returncode != 0:
+                break
         os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
         with open(os.path.join(ROOT, "target", "bench-raw.txt"), "w", encoding="utf-8") as f:
             f.write(raw)
         if proc.returncode != 0:
             sys.exit(f"cargo bench failed ({proc.returncode}); output in target/bench-raw.txt")
+        meta["rounds"] = args.rounds
     meta["load_after"] = loadavg()
     meta["elapsed"] = (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
     meta["date"] = start.strftime("%Y-%m-%d %H:%M UTC")
