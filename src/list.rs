@@ -100,11 +100,6 @@ impl<T: ?Sized> Slots<T> {
         self.vec.len() - self.removed
     }
 
-    /// Slots in the vector, removed or not.
-    pub(crate) fn capacity_used(&self) -> usize {
-        self.vec.len()
-    }
-
     /// The registrations that are not removed, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Slot<T>> {
         self.vec.iter().filter(|slot| !slot.node.is_removed())

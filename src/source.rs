@@ -46,7 +46,7 @@ struct Inner<E: WeakEvent> {
     /// The listener threshold warning was given for this source.
     warned: bool,
     attach: Attach,
-    /// Slots at which an add asks for a pass over this source: twice its size after the last one.
+    /// Registrations at which an add asks for a pass over this source: twice what the last pass left.
     grow_mark: usize,
 }
 
@@ -133,10 +133,13 @@ impl<E: WeakEvent> SourceState<E> {
             }
         }
         let (id, garbage) = inner.slots.push(node);
-        let grew = inner.slots.capacity_used() >= inner.grow_mark;
+        // Registrations not removed, dead receivers included: what a pass can shrink. (Removed
+        // slots are the list's own business: it compacts them away by itself.)
+        let registered = inner.slots.live();
+        let grew = registered >= inner.grow_mark;
         if grew {
             // Ask once per doubling; the pass sets the next mark from what it leaves.
-            inner.grow_mark = inner.slots.capacity_used().saturating_mul(2);
+            inner.grow_mark = registered.saturating_mul(2);
         }
         let listeners = inner.slots.live();
         let crossed = (listeners > threshold && !inner.warned).then(|| {
@@ -238,11 +241,7 @@ impl<E: WeakEvent> SourceState<E> {
             }
             alive && !source_dead
         });
-        inner.grow_mark = inner
-            .slots
-            .capacity_used()
-            .saturating_mul(2)
-            .max(MIN_GROW_MARK);
+        inner.grow_mark = inner.slots.live().saturating_mul(2).max(MIN_GROW_MARK);
         let closing = if inner.slots.live() == 0 {
             self.close(&mut inner)
         } else {
