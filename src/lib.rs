@@ -49,10 +49,17 @@
 //!
 //! # Where to go next
 //!
+//! - The [`guide`]: why weak events, the semantics and their reasons, cleanup in winit, glib
+//!   and tokio applications, and a map from WPF, Boost.Signals2, Qt, the MVVM Toolkit and
+//!   Backbone.
 //! - [`WeakEventManager`]: registration, delivery, removal and their semantics.
 //! - [`CleanupMode`]: when dead entries are pruned (a background worker by default, or your own
 //!   idle point with [`run_pending_cleanup`]).
-//! - [`Subscription`]: the RAII guard.
+//! - [`Subscription`]: the RAII guard; [`DisposeBag`]: an owner that disposes (and stops
+//!   listening to) everything at once.
+//! - [`PropertyChangedManager`] and [`CollectionChangedManager`]: change notification, built in.
+//! - Diagnostics: [`start_profiling`] (who registered and never removed), [`report`], and the
+//!   per-source listener threshold ([`ThresholdWarning`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
@@ -62,6 +69,7 @@ mod collection;
 mod diagnostics;
 mod dispose;
 mod event;
+pub mod guide;
 mod list;
 mod listener;
 mod manager;

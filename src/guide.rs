@@ -1,0 +1,197 @@
+//! A guide to weak events in Rust: why, the semantics and their reasons, cleanup in real
+//! applications, and a map from WPF, Boost.Signals2, Qt, the MVVM Toolkit and Backbone.
+//!
+//! This module holds documentation only.
+//!
+//! # Why weak events
+//!
+//! A long-lived sender (an app-wide bus, a model, a settings store) keeps a list of handlers,
+//! and every handler it holds keeps its receiver alive. A receiver that forgets to unsubscribe
+//! (a view that was closed, a request that ended) lives as long as the sender, and keeps being
+//! called: memory grows, and handlers update state nobody can see. In Rust the leak is one
+//! `Arc::clone` captured by a closure stored in a sender. Explicit unsubscription fixes it, for
+//! every receiver that remembers to do it, on every path, including early returns and panics.
+//!
+//! The weak-event pattern breaks the chain instead. The sender's [`Event`](crate::Event) holds
+//! one forwarding handler of one [`WeakEventManager`](crate::WeakEventManager) per event kind;
+//! the manager holds receivers through `Weak`, so a receiver's lifetime is its owners' business
+//! alone. A dropped receiver is not called again (its `Weak` no longer upgrades) and its entry
+//! is pruned later by a cleanup pass. Removal is still there, and still polite: a
+//! [`Subscription`](crate::Subscription) guard or a [`DisposeBag`](crate::DisposeBag) removes
+//! deterministically. The weak reference is the safety net.
+//!
+//! `cargo run --release --example leak_demo` shows the difference: with a strong event, live
+//! views and calls per tick grow with every view opened; with each of the crate's strategies
+//! they stay flat.
+//!
+//! # Semantics, and why
+//!
+//! **Delivery calls a snapshot.** A delivery clones the source's list pointer when it starts
+//! (one lock, no copy) and calls that list. A listener added during the delivery, by a listener
+//! or another thread, is not called by it: otherwise a listener that adds a listener could loop
+//! forever, and whether a concurrent add is called would depend on timing.
+//!
+//! **A listener removed before its turn is not called.** Each registration has a removed flag,
+//! checked just before its call. Without it, a listener that closes another view during a
+//! delivery would still see that view called after it removed it, the stale-call bug this crate
+//! exists to end. Boost.Signals2 and Qt check the same way; WPF and Backbone call the snapshot
+//! as it was. A removal on *another* thread that races the check may still see one last call
+//! that began before `remove` returned; a delivery that *starts* after it returned never calls
+//! the removed listener (the loom models check this).
+//!
+//! **No lock is held while your code runs.** Listeners, handlers, `Event` handlers, the
+//! [`WeakEvent::event`](crate::WeakEvent::event) accessor and receivers' `Drop` (the last `Arc`
+//! of a receiver can die inside a delivery) all run with no lock of the crate held. So a
+//! listener may add, remove and deliver re-entrantly, on the same source or another, without
+//! deadlock, and a slow listener never blocks other threads' registrations.
+//!
+//! **A panic does not stop the others.** A delivery catches a listener's panic, calls the rest,
+//! and resumes the first panic when it is done. No lock is held when it happens, so nothing is
+//! poisoned and the manager stays fully usable.
+//!
+//! **Duplicates are allowed.** Registering the same listener twice means two calls per
+//! delivery; removal by identity removes one registration, the most recent (as .NET's `-=`).
+//!
+//! **Bad input gets an answer.** Removing what was never added returns `false`; delivering to a
+//! source nobody listens to delivers to none; removal ids are unique in the process, so an id
+//! from another source or manager removes nothing.
+//!
+//! **Nothing is kept alive.** The table holds sources weakly too (the `Weak` also keeps a dead
+//! source's address from being reused while its entry exists), so a source's listener list
+//! never outlives the cleanup pass after the source died, and the manager never calls into a
+//! dead source.
+//!
+//! # Cleanup: when dead entries go
+//!
+//! A dead receiver costs nothing on the delivery path but its entry (about 60 bytes and the
+//! receiver's allocation, which a `Weak` keeps until the entry goes). Entries are pruned by
+//! *passes*, which are *requested* by events that suggest garbage: a delivery that met a dead
+//! receiver, a source found dead (its `Event` dropped the forwarding handler), a list or a table
+//! that doubled since its last pass, or
+//! [`schedule_cleanup`](crate::WeakEventManager::schedule_cleanup). Requests coalesce; a pass
+//! visits only the sources marked dirty since the last one, so its cost follows the garbage, not
+//! the table (WPF scans everything, every time).
+//!
+//! Where passes run is the [`CleanupMode`](crate::CleanupMode):
+//!
+//! - `Background` (the default): one process-wide worker thread, started on demand, debounced
+//!   so a burst of requests costs one pass; it exits when idle and never keeps the process alive.
+//!   Nothing to do in your application.
+//! - `Manual`: requests only mark work pending; call
+//!   [`run_pending_cleanup`](crate::run_pending_cleanup) from your own idle point. Cheap when
+//!   nothing is pending. Use it when all your code runs on one thread by design, or when you want
+//!   no extra thread.
+//! - `Inline`: a pass runs on the requesting thread at once (tests, loom models).
+//!
+//! ## winit
+//!
+//! `about_to_wait` is called when the event loop has handled its events and is about to block:
+//!
+//! ```ignore
+//! impl winit::application::ApplicationHandler for App {
+//!     fn about_to_wait(&mut self, _event_loop: &winit::event_loop::ActiveEventLoop) {
+//!         weak_events::run_pending_cleanup();
+//!     }
+//!     // ...
+//! }
+//! // at start-up:
+//! weak_events::set_cleanup_mode(weak_events::CleanupMode::Manual);
+//! ```
+//!
+//! ## glib / GTK
+//!
+//! An idle source that returns `Continue` would run in a busy loop; a low-frequency timeout on
+//! the main context runs the pending pass when the loop is free:
+//!
+//! ```ignore
+//! weak_events::set_cleanup_mode(weak_events::CleanupMode::Manual);
+//! glib::timeout_add_local(std::time::Duration::from_millis(250), || {
+//!     weak_events::run_pending_cleanup();
+//!     glib::ControlFlow::Continue
+//! });
+//! ```
+//!
+//! ## tokio
+//!
+//! `Background` mode needs nothing: its worker is a plain thread. To keep cleanup on the
+//! runtime instead, run the pending pass from a task; a pass is short (it visits dirty sources
+//! only) and takes no `.await`:
+//!
+//! ```ignore
+//! weak_events::set_cleanup_mode(weak_events::CleanupMode::Manual);
+//! tokio::spawn(async {
+//!     let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+//!     loop {
+//!         every.tick().await;
+//!         weak_events::run_pending_cleanup();
+//!     }
+//! });
+//! ```
+//!
+//! ## A game loop
+//!
+//! At the end of a frame, if the frame came in under budget: see `examples/idle_loop.rs`.
+//!
+//! # From WPF
+//!
+//! | WPF | weak-events |
+//! | --- | --- |
+//! | a `WeakEventManager` subclass per event | a [`WeakEvent`](crate::WeakEvent) kind (a marker type) and the generic [`WeakEventManager<E>`](crate::WeakEventManager) |
+//! | `CurrentManager` / `GetCurrentManager(type)` | [`WeakEventManager::<E>::current()`](crate::WeakEventManager::current) |
+//! | `SetCurrentManager` | a private manager: [`new`](crate::WeakEventManager::new), [`with_cleanup`](crate::WeakEventManager::with_cleanup) |
+//! | `StartListening(source)` / `StopListening(source)` | [`WeakEvent::event`](crate::WeakEvent::event): the manager subscribes and unsubscribes its forwarding handler |
+//! | `IWeakEventListener.ReceiveWeakEvent(managerType, sender, e)` | [`WeakEventListener<E>::receive_weak_event(&self, sender, args)`](crate::WeakEventListener::receive_weak_event): typed, no `bool` |
+//! | `AddListener(source, listener)` | [`add_listener(&source, &listener)`](crate::WeakEventManager::add_listener) |
+//! | `RemoveListener(source, listener)` | [`remove_listener(&source, &*listener)`](crate::WeakEventManager::remove_listener) |
+//! | `WeakEventManager<TSource, TArgs>.AddHandler(source, handler)` | [`add_handler(&source, &receiver, fn)`](crate::WeakEventManager::add_handler), or [`subscribe_handler`](crate::WeakEventManager::subscribe_handler) for a guard |
+//! | `RemoveHandler(source, handler)` | [`remove_registration(&source, id)`](crate::WeakEventManager::remove_registration) (no removal by delegate equality: `fn` pointer equality is not reliable in Rust) |
+//! | `DeliverEvent(sender, args)` | [`deliver_event(&source, &args)`](crate::WeakEventManager::deliver_event) |
+//! | `ScheduleCleanup()` | [`schedule_cleanup()`](crate::WeakEventManager::schedule_cleanup) |
+//! | `Purge(source, data, purgeAll)` | [`purge()`](crate::WeakEventManager::purge) (all sources), [`run_pending_cleanup()`](crate::WeakEventManager::run_pending_cleanup) (dirty ones) |
+//! | cleanup at dispatcher idle | [`CleanupMode::Background`](crate::CleanupMode::Background), or `Manual` at your idle point; it runs on threads with no dispatcher too |
+//! | `INotifyPropertyChanged`, `PropertyChangedEventManager.AddListener(source, listener, name)` | [`NotifyPropertyChanged`](crate::NotifyPropertyChanged), [`PropertyChangedManager::add_listener(&source, "name", &listener)`](crate::PropertyChangedManager::add_listener) |
+//! | `String.Empty` / `null` property name | [`ALL_PROPERTIES`](crate::ALL_PROPERTIES) / [`PropertyChangedArgs::all()`](crate::PropertyChangedArgs::all) |
+//! | `INotifyCollectionChanged`, `CollectionChangedEventManager` | [`NotifyCollectionChanged`](crate::NotifyCollectionChanged), [`CollectionChangedManager<S>`](crate::CollectionChangedManager) |
+//! | `ObservableCollection<T>` | [`ObservableVec<T>`](crate::ObservableVec) |
+//!
+//! What differs: delivery is typed; a removed listener is skipped even within the delivery that
+//! removed it; the table is sharded rather than behind one static lock; cleanup costs what is
+//! dirty, not the whole table; and a property change allocates no merged list.
+//!
+//! # Compared with other designs
+//!
+//! **Boost.Signals2.** The same: slots can *track* a `weak_ptr` and are skipped once it expires;
+//! a slot disconnected before its turn is not called; `scoped_connection` is our
+//! [`Subscription`](crate::Subscription). Different: slots are strong by default (here weak is
+//! the only way a manager holds a receiver, and [`Event`](crate::Event) is the strong
+//! counterpart); Signals2 has combiners and return values (events here are notifications); its
+//! expired slots are collected a few at a time on connect and invoke, ours by passes over dirty
+//! sources.
+//!
+//! **Qt.** The same: a connection whose receiver was destroyed is not called, and a slot
+//! disconnected during an emission is skipped. Different: Qt disconnects deterministically from
+//! `QObject`'s destructor, which requires every receiver to derive from `QObject`; here any
+//! `Arc` can be a receiver and the `Weak` does the job. Qt can queue a call to the receiver's
+//! thread; here listeners run on the raising thread (send to a channel from the listener if you
+//! need another thread).
+//!
+//! **CommunityToolkit.Mvvm's messenger.** The same: `WeakReferenceMessenger` holds recipients
+//! weakly, recipients implement a typed `IRecipient<TMessage>` (our
+//! [`WeakEventListener<E>`](crate::WeakEventListener)), and `Cleanup()` trims dead recipients.
+//! Different: the messenger is a broadcast bus keyed by message type (and token); here
+//! registrations are per sender, and delivery is keyed by the sender. A static event
+//! (`Source = ()`) gives the broadcast shape when you want it.
+//!
+//! **Backbone.** The same: `listenTo` / `listenToOnce` / `stopListening` are
+//! [`DisposeBag::listen_to`](crate::DisposeBag::listen_to),
+//! [`listen_to_once`](crate::DisposeBag::listen_to_once) and
+//! [`stop_listening`](crate::DisposeBag::stop_listening); `on`/`off` are
+//! [`Event::subscribe`](crate::Event::subscribe)/[`unsubscribe`](crate::Event::unsubscribe).
+//! Different: Backbone keeps a listener alive until `stopListening` is called, which is exactly
+//! the leak of the seed post; here forgetting it costs an entry until the next pass, and a
+//! removed listener is not called by the trigger that removed it.
+//!
+//! **Grist's `Disposable` and qooxdoo.** [`DisposeBag`](crate::DisposeBag) is `autoDispose`,
+//! `disposeRelease`, `disposeDiscard`, `isDisposed`, disposing in reverse order; qooxdoo's
+//! dispose profiling is [`start_profiling`](crate::start_profiling), which lists what was
+//! registered since a mark and never removed, with the backtrace of where.
