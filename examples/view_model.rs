@@ -73,7 +73,11 @@ impl WeakEventListener<PropertyChanged<Document>> for View {
     fn receive_weak_event(&self, doc: &Document, change: &PropertyChangedArgs) {
         self.updates.fetch_add(1, Ordering::SeqCst);
         if change.name() == Some("title") {
-            println!("  {} shows title {:?}", self.name, doc.title.lock().unwrap());
+            println!(
+                "  {} shows title {:?}",
+                self.name,
+                doc.title.lock().unwrap()
+            );
         }
     }
 }
@@ -106,8 +110,8 @@ fn main() {
     doc.pages.push("cover".into());
 
     println!("\nthe page list and the title bar close; nobody unsubscribes them:");
-    let closed_updates = title_bar.updates.load(Ordering::SeqCst)
-        + page_list.updates.load(Ordering::SeqCst);
+    let closed_updates =
+        title_bar.updates.load(Ordering::SeqCst) + page_list.updates.load(Ordering::SeqCst);
     drop(title_bar);
     drop(page_list);
     println!("  views alive: {}", VIEWS_ALIVE.load(Ordering::SeqCst));
@@ -125,6 +129,10 @@ fn main() {
         closed_updates,
         purged
     );
-    assert_eq!(VIEWS_ALIVE.load(Ordering::SeqCst), 1, "the closed views were not kept");
+    assert_eq!(
+        VIEWS_ALIVE.load(Ordering::SeqCst),
+        1,
+        "the closed views were not kept"
+    );
     assert_eq!(purged, 2);
 }
