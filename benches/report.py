@@ -15,9 +15,11 @@ import datetime
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CARGO_COMMAND = ["cargo", "bench", "-p", "weak-events-benches"]
@@ -409,6 +411,42 @@ def machine():
     }
 
 
+def cpu_busy_seconds():
+    """CPU seconds spent busy on all cores since boot (/proc/stat), and this script's children's
+    CPU seconds (cargo and the bench binaries), for the share of the machine others used."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        hz = os.sysconf("SC_CLK_TCK")
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        busy = (sum(fields[:8]) - idle) / hz
+    except (OSError, ValueError):
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return busy, usage.ru_utime + usage.ru_stime
+
+
+def foreign_load(before, after, wall):
+    """The share of all cores that other processes kept busy between two `cpu_busy_seconds`."""
+    if before is None or after is None or wall <= 0:
+        return None
+    busy = after[0] - before[0]
+    ours = after[1] - before[1]
+    return max(0.0, (busy - ours) / (wall * (os.cpu_count() or 1)))
+
+
+def wait_for_quiet(limit=30.0, threshold=0.15):
+    """Waits (at most `limit` seconds) for a second in which other processes use less than
+    `threshold` of the cores, so that a round does not start in the middle of someone's build."""
+    deadline = time.monotonic() + limit
+    while True:
+        a, t = cpu_busy_seconds(), time.monotonic()
+        time.sleep(1.0)
+        load = foreign_load(a, cpu_busy_seconds(), time.monotonic() - t)
+        if load is None or load < threshold or time.monotonic() > deadline:
+            return load
+
+
 def loadavg():
     try:
         with open("/proc/loadavg") as f:
@@ -449,6 +487,25 @@ def render(raw, meta):
       "latency during a background pass (`benches/background.rs`). divan over criterion: it "
       "builds in about 20 s here against about 50 s, and its `threads` option runs one "
       "benchmark on 1 and 2 threads.")
+    w("")
+    round_rows = []
+    for k, text in enumerate(rounds, 1):
+        m_round = re.search(r"^@round \d+ wall_s=(\S+) foreign_load=(\S+)", text, re.M)
+        alu, _ = Report([text]).throughput("threads", "machine_alu_loop")
+        if m_round:
+            load = float(m_round.group(2))
+            round_rows.append([str(k), f"{float(m_round.group(1)):.0f} s",
+                               "unknown" if load < 0 else f"{100 * load:.0f}%",
+                               fmt_ratio(alu)])
+    if round_rows:
+        w("")
+        w("Rounds: the share of the cores that *other* processes used while each ran (from "
+          "/proc/stat, minus this run's own CPU time), and what a second thread gained on a pure "
+          "ALU loop in that round (2.00x: both cores free at that moment). Each round starts "
+          "after a quiet second, or after 30 s of waiting for one.")
+        w("")
+        w(table(["round", "wall time", "other processes' CPU", "ALU loop, 2 threads / 1"],
+                round_rows))
     w("")
     w("Every listener does the same small job (reads its own state, compares, returns), so the "
       "times are the cost of the event machinery itself. Every contender is checked once when "
@@ -609,7 +666,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", help="render from a saved run's output")
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="times the whole suite runs (each figure: median over rounds)")
     args = parser.parse_args()
 
@@ -627,10 +684,17 @@ def main():
             sys.exit(f"the benches did not build ({build.returncode})")
         raw = ""
         for k in range(1, args.rounds + 1):
-            print(f"round {k} of {args.rounds} (load {loadavg()})", file=sys.stderr)
+            quiet = wait_for_quiet()
+            before, start_round = cpu_busy_seconds(), time.monotonic()
+            print(f"round {k} of {args.rounds}", file=sys.stderr)
             proc = subprocess.run(CARGO_COMMAND, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                   text=True)
+            wall = time.monotonic() - start_round
+            load = foreign_load(before, cpu_busy_seconds(), wall)
             raw += f"{ROUND_MARK}{k} ===\n{proc.stdout}"
+            # Read back by `render`: what else ran on the machine during this round.
+            raw += (f"@round {k} wall_s={wall:.1f} foreign_load={load if load is not None else -1:.3f}"
+                    f" quiet_before={quiet if quiet is not None else -1:.3f}\n")
             if proc.returncode != 0:
                 break
         os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
