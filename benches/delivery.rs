@@ -1,15 +1,17 @@
-//! Timed cases, side by side: delivery (live, half dead, raise vs `deliver_event`, one vs two
-//! threads), add+remove, a cleanup pass, and the `current()` lookup.
+//! Timed cases, side by side: delivery (live, half dead, raise vs `deliver_event`), add+remove,
+//! a cleanup pass, and the `current()` lookup. (One thread against two is `threads.rs`, timed by
+//! the wall clock.)
 //!
 //! Harness: divan, not criterion. It builds in about 20 s here (criterion without default
 //! features about 50 s, on a 2-core machine shared with other builds), it reports medians, its
 //! per-group `sample_count`/`max_time` keep the whole suite to a few minutes, `with_inputs` lets
-//! the cleanup case time only the pass, and its `threads` option runs the very same benchmark on
-//! one and on two threads, which the two-thread case needs.
+//! the cleanup case time only the pass. (Its `threads` option is not used: it times each thread's
+//! own samples, which reads as perfect scaling when the OS runs the two threads one after the
+//! other; `threads.rs` times both threads by the wall clock instead.)
 //!
 //! Every benchmark delivers `0` (see `Receiver::on`); each contender is checked once when built
 //! (`checked`) to call exactly its live receivers. The names here are what `report.py` reads:
-//! `group/contender/size`, and `t=1`/`t=2` for thread counts.
+//! `group/contender/size`.
 
 use std::hint::black_box;
 use std::sync::{Arc, OnceLock};
@@ -54,13 +56,6 @@ fn deliver_half_dead<C: Deliver>(bencher: Bencher, n: usize) {
     bencher.bench_local(|| contender.deliver(black_box(0)));
 }
 
-fn deliver_threads<C: Deliver>(bencher: Bencher) {
-    // Shared by every thread divan runs the closure on: all deliver to the same source.
-    let contender = checked::<C>(128, 0);
-    warm(|| contender.deliver(black_box(0)));
-    bencher.bench(|| contender.deliver(black_box(0)));
-}
-
 fn add_remove<C: Churn>(bencher: Bencher, n: usize) {
     let mut contender = C::build(n);
     assert!(
@@ -69,17 +64,6 @@ fn add_remove<C: Churn>(bencher: Bencher, n: usize) {
     );
     warm(|| assert!(contender.add_remove()));
     bencher.bench_local(|| contender.add_remove());
-}
-
-/// A loop of dependent multiply-adds (about 2 µs here): touches no shared memory at all.
-fn alu_loop() -> u64 {
-    let mut x = 1u64;
-    for i in 0..1_000u64 {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(black_box(i));
-    }
-    x
 }
 
 /// One divan benchmark per contender, all running the same generic body.
@@ -165,81 +149,6 @@ mod add_remove {
     #[divan::bench(args = [100, 10_000])]
     fn signals2(bencher: Bencher, n: usize) {
         super::add_remove::<Signals2Churn>(bencher, n)
-    }
-}
-
-/// Two threads delivering to the same source (128 listeners) against one thread. divan reports
-/// the time per delivery on each thread: throughput(2) / throughput(1) = 2 * t1 / t2.
-///
-/// divan starts the threads of a sample together (a barrier) and each times its own sample; a
-/// sample of 1,000 deliveries (about 2 ms) makes the threads' start skew negligible, so that
-/// they really deliver at the same time.
-#[divan::bench_group(threads = [1, 2], sample_count = 40, sample_size = 1000, max_time = 2)]
-mod threads {
-    use super::*;
-
-    macro_rules! threaded {
-        ($($name:ident: $ty:ty),+ $(,)?) => {
-            $(
-                #[divan::bench]
-                fn $name(bencher: Bencher) {
-                    super::deliver_threads::<$ty>(bencher)
-                }
-            )+
-        };
-    }
-
-    /// Not a contender: a pure ALU loop of about one delivery's length, which shows how much a
-    /// second thread can gain on this machine during this run (2.00x when both cores are free).
-    #[divan::bench]
-    fn machine_alu_loop(bencher: Bencher) {
-        bencher.bench(alu_loop);
-    }
-
-    threaded! {
-        ours_current: OursCurrent<9>,
-        ours_private: OursPrivate<9>,
-        raise_private: OursRaise<9>,
-        floor_vec_weak: FloorWeak,
-        floor_vec_arc: FloorStrong,
-        signals2: Signals2,
-        elp: Elp,
-        mutex_vec_weak: MutexWeak,
-        rwlock_vec_weak: RwLockWeak,
-    }
-}
-
-/// Two threads each delivering to its *own* source (128 listeners each, own receivers) against
-/// one thread: what the threads share is only the crate's state (manager, table, registry), so
-/// this isolates whether deliveries serialise on the crate's locks.
-#[divan::bench_group(threads = [1, 2], sample_count = 40, sample_size = 1000, max_time = 2)]
-mod threads_own_source {
-    use super::*;
-
-    macro_rules! threaded {
-        ($($name:ident: $ty:ty),+ $(,)?) => {
-            $(
-                #[divan::bench]
-                fn $name(bencher: Bencher) {
-                    super::deliver_threads::<$ty>(bencher)
-                }
-            )+
-        };
-    }
-
-    /// Not a contender: see `threads::machine_alu_loop`.
-    #[divan::bench]
-    fn machine_alu_loop(bencher: Bencher) {
-        bencher.bench(alu_loop);
-    }
-
-    threaded! {
-        ours_current: OursCurrentPair<13>,
-        ours_private: OursPrivatePair<13>,
-        floor_vec_weak: Pair<FloorWeak>,
-        floor_vec_arc: Pair<FloorStrong>,
-        signals2: Pair<Signals2>,
-        mutex_vec_weak: Pair<MutexWeak>,
     }
 }
 

@@ -737,20 +737,20 @@ impl Churn for RwLockWeakChurn {
     }
 }
 
-/// The slot (0 or 1) of the calling thread: the first thread to ask gets 0, the next 1, and so
-/// on alternately; a thread keeps its slot.
+thread_local! {
+    static SLOT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The slot (0 or 1) of the calling thread, which picks its copy in [`Pair`] and its source in
+/// the `*Pair` contenders; 0 unless [`set_thread_slot`] said otherwise.
 pub fn thread_slot() -> usize {
-    use std::cell::Cell;
-    use std::sync::atomic::AtomicUsize;
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static SLOT: Cell<Option<usize>> = const { Cell::new(None) };
-    }
-    SLOT.with(|slot| {
-        *slot
-            .get()
-            .get_or_insert_with(|| NEXT.fetch_add(1, Ordering::Relaxed) % 2)
-    })
+    SLOT.with(std::cell::Cell::get)
+}
+
+/// Sets the calling thread's slot (0 or 1).
+pub fn set_thread_slot(slot: usize) {
+    assert!(slot < 2, "two slots");
+    SLOT.with(|cell| cell.set(slot));
 }
 
 /// Two independent copies of a contender; each thread delivers to the copy of its
