@@ -535,12 +535,13 @@ mod global {
             jobs.sort_by_key(|job| job.as_ptr().cast::<()>() as usize);
             jobs.dedup_by(|a, b| Weak::ptr_eq(a, b));
             for job in jobs {
-                let Some(manager) = job.upgrade() else {
-                    continue;
-                };
-                // A pass runs user code (a source's drop, `WeakEvent::event`); a panic there
-                // must not kill the worker and with it every later request.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // A pass runs user code (a source's drop, `WeakEvent::event`), and so does the
+                // drop of the last handle to a manager (it detaches from its sources): a panic
+                // there must not kill the worker and with it every later request.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                    let Some(manager) = job.upgrade() else {
+                        return;
+                    };
                     match manager.cleanup_state().mode() {
                         // The mode changed while the job waited: hand it over, lose nothing.
                         CleanupMode::Manual => push_manual(Arc::downgrade(&manager)),

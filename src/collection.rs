@@ -350,7 +350,9 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert!(list.is_empty());
     /// ```
     pub fn clear(&self) {
-        self.lock().clear();
+        // The items' drops run after the lock is released: they may use the vector.
+        let items = std::mem::take(&mut *self.lock());
+        drop(items);
         self.changed.raise(&CollectionChange::Reset);
     }
 

@@ -1004,6 +1004,9 @@ impl<E: WeakEvent> Shared<E> {
             let mut inserted = false;
             let state = self.table.get_or_insert_with(key, || {
                 inserted = true;
+                // Counted before the state is visible, so that a pass that closes it at once
+                // never counts it out first.
+                self.sources.fetch_add(1, Ordering::Relaxed);
                 Arc::new(SourceState::new(
                     key,
                     Some(Arc::downgrade(source)),
@@ -1052,10 +1055,10 @@ impl<E: WeakEvent> Shared<E> {
         RegistrationId(added.id)
     }
 
-    /// Counts a new source; asks for a full pass when the table doubled since the last one, so
+    /// After a new source was counted: asks for a full pass when the table doubled since the last one, so
     /// that sources that died unnoticed (no `Event`, no delivery) cost O(1) amortised per insert.
     fn note_inserted(self: &Arc<Self>) {
-        let sources = self.sources.fetch_add(1, Ordering::Relaxed) + 1;
+        let sources = self.sources.load(Ordering::Relaxed);
         let mark = self.table_mark.load(Ordering::Relaxed);
         if sources >= mark
             && self
@@ -1111,14 +1114,27 @@ impl<E: WeakEvent> Shared<E> {
             queued
         };
         let mut report = PurgeReport::default();
+        let mut panic = None;
         for state in &states {
-            let pruned = state.prune();
-            report.sources_visited += 1;
-            report.entries_purged += pruned.purged;
-            report.forgotten_removals += pruned.forgotten;
-            report.sources_removed += usize::from(pruned.removed_source);
+            // Detaching runs user code (`WeakEvent::event`, a source's drop): a panic there must
+            // not cost the states after it their pass, whose dirty marks are already cleared.
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.prune())) {
+                Ok(pruned) => {
+                    report.sources_visited += 1;
+                    report.entries_purged += pruned.purged;
+                    report.forgotten_removals += pruned.forgotten;
+                    report.sources_removed += usize::from(pruned.removed_source);
+                }
+                Err(payload) => {
+                    report.sources_visited += 1;
+                    panic.get_or_insert(payload);
+                }
+            }
         }
         self.cleanup.record(report);
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
         report
     }
 }

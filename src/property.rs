@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, Weak};
+use std::thread::ThreadId;
 
 use crate::cleanup::PurgeReport;
 use crate::listener::addr_of;
@@ -189,8 +190,17 @@ struct Shared<S: NotifyPropertyChanged + ?Sized> {
     /// One private manager per property name ever registered, copy-on-write: a delivery clones
     /// the `Arc` and looks up with no lock held. Names are few and added rarely.
     named: Mutex<Arc<Named<S>>>,
-    /// Sources the router is registered on, by address; the `Weak` reserves the address.
-    routed: Mutex<HashMap<usize, Weak<S>>>,
+    /// Sources the router is registered on (or being registered on), by address.
+    routed: Mutex<HashMap<usize, Route<S>>>,
+    /// Signalled when a `Route::Pending` settles.
+    route_settled: Condvar,
+}
+
+enum Route<S: ?Sized> {
+    /// This thread is registering the router, with no lock held (it runs user code).
+    Pending(ThreadId),
+    /// Registered; the `Weak` reserves the source's address, so an entry is always its source's.
+    Done(Weak<S>),
 }
 
 /// The one listener the property manager registers (weakly, in its all-properties manager) on a
@@ -212,9 +222,19 @@ impl<S: NotifyPropertyChanged + ?Sized> WeakEventListener<PropertyChanged<S>> fo
                 }
             }
             None => {
-                // Every property changed: every property's listeners hear it.
+                // Every property changed: every property's listeners hear it, even if one of
+                // them panics (the first panic resumes at the end).
+                let mut panic = None;
                 for manager in named.values() {
-                    manager.deliver_event(source, args);
+                    let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        manager.deliver_event(source, args)
+                    }));
+                    if let Err(payload) = delivered {
+                        panic.get_or_insert(payload);
+                    }
+                }
+                if let Some(payload) = panic {
+                    std::panic::resume_unwind(payload);
                 }
             }
         }
@@ -327,6 +347,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
             mode,
             named: Mutex::new(Arc::new(HashMap::new())),
             routed: Mutex::new(HashMap::new()),
+            route_settled: Condvar::new(),
         });
         PropertyChangedManager {
             all: match mode {
@@ -357,33 +378,65 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         crate::manager::singleton(Self::new)
     }
 
-    /// Makes sure the router forwards `source`'s changes to the property lists.
+    /// Makes sure the router forwards `source`'s changes to the property lists, once, before
+    /// returning: a raise that starts after an add returned reaches the new listener.
     fn route(&self, source: &Arc<S>) {
         let key = addr_of(Arc::as_ptr(source));
-        let mut routed = self
-            .shared
-            .routed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        // A `Weak` here reserves the address: an entry at `key` is this source's, alive.
-        if routed.contains_key(&key) {
-            return;
+        let me = std::thread::current().id();
+        let shared = &self.shared;
+        let mut routed = shared.routed.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match routed.get(&key) {
+                Some(Route::Done(_)) => return,
+                // Re-entered from user code on the registering thread: it finishes the job.
+                Some(Route::Pending(thread)) if *thread == me => return,
+                Some(Route::Pending(_)) => {
+                    routed = shared
+                        .route_settled
+                        .wait(routed)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                None => break,
+            }
         }
         if routed.len() >= 16 && routed.len().is_power_of_two() {
-            routed.retain(|_, source| source.strong_count() > 0);
+            routed.retain(|_, route| match route {
+                Route::Done(source) => source.strong_count() > 0,
+                Route::Pending(_) => true,
+            });
         }
-        routed.insert(key, Arc::downgrade(source));
+        routed.insert(key, Route::Pending(me));
         drop(routed);
-        self.all.add_listener(source, &self.router);
+        // Attaching runs user code (`property_changed`): no lock held.
+        let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.all.add_listener(source, &self.router)
+        }));
+        let mut routed = shared.routed.lock().unwrap_or_else(PoisonError::into_inner);
+        match added {
+            Ok(_) => {
+                routed.insert(key, Route::Done(Arc::downgrade(source)));
+            }
+            Err(payload) => {
+                // Not routed: the next add tries again.
+                routed.remove(&key);
+                drop(routed);
+                shared.route_settled.notify_all();
+                std::panic::resume_unwind(payload);
+            }
+        }
+        drop(routed);
+        shared.route_settled.notify_all();
     }
 
     fn is_routed(&self, source: &S) -> bool {
-        self.shared
-            .routed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&addr_of(source))
-            .is_some_and(|weak| weak.strong_count() > 0)
+        matches!(
+            self.shared
+                .routed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&addr_of(source)),
+            Some(Route::Done(weak)) if weak.strong_count() > 0
+        )
     }
 
     /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every

@@ -10,7 +10,9 @@
 //! added to a state that will not be delivered or purged. Attaching to the source's `Event` runs
 //! user code ([`WeakEvent::event`]), so it happens with the lock released while the state is
 //! `Attaching`; concurrent adds wait on `attached` so that no add returns before the forwarding
-//! handler is in place (a raise that starts after an add returned reaches the new listener).
+//! handler is in place (a raise that starts after an add returned reaches the new listener). An
+//! add made by the attaching thread itself (from inside `WeakEvent::event`) does not wait: the
+//! outer add finishes the attach before it returns.
 
 use std::sync::{Arc, Weak};
 
@@ -52,7 +54,8 @@ struct Inner<E: WeakEvent> {
 
 enum Attach {
     Detached,
-    Attaching,
+    /// The thread named here is subscribing the forwarding handler, with the lock released.
+    Attaching(crate::sync::ThreadId),
     Attached(EventToken),
     /// The kind has no `Event` for this source, or this is the static list.
     NoEvent,
@@ -123,12 +126,15 @@ impl<E: WeakEvent> SourceState<E> {
                         inner.attach = Attach::NoEvent;
                         continue;
                     };
-                    inner.attach = Attach::Attaching;
+                    inner.attach = Attach::Attaching(crate::sync::current_thread());
                     drop(inner);
                     // Loops back: a state closed meanwhile fails the add above.
                     inner = self.attach(source);
                 }
-                Attach::Attaching => inner = wait(&self.attached, inner),
+                // Re-entered from `WeakEvent::event` on the attaching thread: waiting would wait
+                // for ourselves.
+                Attach::Attaching(thread) if thread == crate::sync::current_thread() => break,
+                Attach::Attaching(_) => inner = wait(&self.attached, inner),
                 Attach::Attached(_) | Attach::NoEvent => break,
             }
         }

@@ -1,7 +1,7 @@
 //! [`Subscription`]: the RAII form of a registration.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::RegistrationId;
 
@@ -19,13 +19,14 @@ pub(crate) trait Unregister: Send + Sync {
 /// of a component across kinds. [`detach`](Self::detach) gives the guard up and leaves the
 /// registration weak-only: it then stays until removed by id or until its receiver dies.
 ///
-/// The guard holds the source's listener list, not the source nor the receiver: keeping a
-/// guard keeps neither alive.
+/// The guard holds the source's listener list weakly, and neither the source nor the receiver:
+/// keeping a guard keeps nothing alive. (A list that is gone has no registrations left: it goes
+/// only when its last registration was removed or purged, or its manager was dropped.)
 ///
 /// # Examples
 ///
 /// ```
-/// use std::sync::Arc;
+/// use std::sync::{Arc, Weak};
 /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
 ///
 /// struct Bus;
@@ -51,19 +52,26 @@ pub(crate) trait Unregister: Send + Sync {
 #[clippy::has_significant_drop]
 pub struct Subscription {
     id: RegistrationId,
-    list: Option<Arc<dyn Unregister>>,
+    list: Option<Weak<dyn Unregister>>,
+    /// The source's address (0 for a static event or a detached guard).
+    source: usize,
 }
 
 impl Subscription {
     pub(crate) fn new(list: Arc<dyn Unregister>, id: RegistrationId) -> Self {
         Subscription {
             id,
-            list: Some(list),
+            source: list.source_key(),
+            list: Some(Arc::downgrade(&list)),
         }
     }
 
     pub(crate) fn detached(id: RegistrationId) -> Self {
-        Subscription { id, list: None }
+        Subscription {
+            id,
+            list: None,
+            source: 0,
+        }
     }
 
     /// The registration's id.
@@ -71,7 +79,7 @@ impl Subscription {
     /// # Examples
     ///
     /// ```
-    /// use std::sync::Arc;
+    /// use std::sync::{Arc, Weak};
     /// use weak_events::{WeakEvent, WeakEventManager};
     ///
     /// struct Bus;
@@ -93,7 +101,7 @@ impl Subscription {
     /// # Examples
     ///
     /// ```
-    /// use std::sync::Arc;
+    /// use std::sync::{Arc, Weak};
     /// use weak_events::{WeakEvent, WeakEventManager};
     ///
     /// struct Bus;
@@ -115,7 +123,7 @@ impl Subscription {
     /// # Examples
     ///
     /// ```
-    /// use std::sync::Arc;
+    /// use std::sync::{Arc, Weak};
     /// use weak_events::{WeakEvent, WeakEventManager};
     ///
     /// struct Bus;
@@ -134,12 +142,13 @@ impl Subscription {
     /// The address of the source this subscription listens to (0 for a static event or a
     /// detached guard).
     pub(crate) fn source_key(&self) -> usize {
-        self.list.as_ref().map_or(0, |list| list.source_key())
+        self.source
     }
 
     fn remove(&mut self) -> bool {
         self.list
             .take()
+            .and_then(|list| list.upgrade())
             .is_some_and(|list| list.unregister(self.id.0))
     }
 }

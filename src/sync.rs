@@ -21,6 +21,19 @@ pub(crate) use std::sync::{
 
 pub(crate) use std::sync::atomic::Ordering;
 
+#[cfg(loom)]
+pub(crate) use loom::thread::ThreadId;
+#[cfg(not(loom))]
+pub(crate) use std::thread::ThreadId;
+
+/// The current thread's id (loom's under `cfg(loom)`, where its threads share one OS thread).
+pub(crate) fn current_thread() -> ThreadId {
+    #[cfg(loom)]
+    return loom::thread::current().id();
+    #[cfg(not(loom))]
+    return std::thread::current().id();
+}
+
 /// Locks `mutex`, ignoring poison.
 ///
 /// The crate never runs user code while it holds one of its locks, so a panic can only happen

@@ -298,3 +298,77 @@ fn a_dead_list_view_is_purged() {
     assert_eq!(manager.run_pending_cleanup().entries_purged, 1);
     assert!(weak_events::NotifyCollectionChanged::collection_changed(&*list).is_empty());
 }
+
+#[test]
+fn a_panicking_property_listener_does_not_stop_an_all_change_reaching_the_others() {
+    struct Bomb;
+    impl WeakEventListener<PropertyChanged<Model>> for Bomb {
+        fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {
+            panic!("view failed");
+        }
+    }
+    let manager = manager();
+    let model = Model::new();
+    let bomb = Arc::new(Bomb);
+    let views: Vec<_> = (0..6).map(|_| View::new()).collect();
+    for (i, view) in views.iter().enumerate() {
+        manager.add_listener(&model, ["a", "b", "c"][i % 3], view);
+    }
+    manager.add_listener(&model, "b", &bomb);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        model.changed.raise(&PropertyChangedArgs::all())
+    }));
+    assert!(result.is_err(), "the panic surfaces after the delivery");
+    for view in &views {
+        assert_eq!(
+            view.heard(),
+            ["*"],
+            "every other property's listeners heard it"
+        );
+    }
+}
+
+#[test]
+fn concurrent_first_adds_on_a_source_route_it_once() {
+    for _ in 0..50 {
+        let manager = manager();
+        let model = Model::new();
+        let views: Vec<_> = (0..4).map(|_| View::new()).collect();
+        std::thread::scope(|scope| {
+            for view in &views {
+                let (manager, model) = (&manager, &model);
+                scope.spawn(move || {
+                    manager.add_listener(model, "title", view);
+                    // A raise after this add returned reaches this listener.
+                    let before = view.heard().len();
+                    model.set("title");
+                    assert!(view.heard().len() > before);
+                });
+            }
+        });
+        let before: Vec<_> = views.iter().map(|v| v.heard().len()).collect();
+        model.set("title");
+        for (view, before) in views.iter().zip(before) {
+            assert_eq!(view.heard().len(), before + 1, "routed exactly once");
+        }
+    }
+}
+
+#[test]
+fn clearing_an_observable_vec_drops_its_items_outside_its_lock() {
+    #[derive(Clone)]
+    struct Item(Arc<std::sync::OnceLock<std::sync::Weak<ObservableVec<Item>>>>);
+    impl Drop for Item {
+        fn drop(&mut self) {
+            // Would deadlock if the vector were still locked.
+            if let Some(list) = self.0.get().and_then(|weak| weak.upgrade()) {
+                let _ = list.len();
+            }
+        }
+    }
+    let cell = Arc::new(std::sync::OnceLock::new());
+    let list = Arc::new(ObservableVec::from(vec![Item(Arc::clone(&cell))]));
+    cell.set(Arc::downgrade(&list)).ok();
+    list.clear();
+    assert!(list.is_empty());
+}

@@ -457,11 +457,10 @@ fn a_subscription_outliving_its_source_and_manager_is_harmless() {
     drop(manager);
     assert_eq!(
         Arc::weak_count(&receiver),
-        1,
-        "only the registration's own weak reference"
+        0,
+        "the guard holds its list weakly: nothing refers to the receiver any more"
     );
-    subscription.unsubscribe();
-    assert_eq!(Arc::weak_count(&receiver), 0, "released by the guard");
+    assert!(!subscription.unsubscribe(), "nothing left to remove");
     // And the other order: the manager goes first, detaching from the live source.
     let manager = manual::<Ping>();
     let bus = Bus::new();
@@ -532,4 +531,104 @@ fn the_event_releases_an_unsubscribed_handler_at_once() {
     );
     assert!(event.unsubscribe(token));
     assert_eq!(Arc::strong_count(&captured), 1);
+}
+
+/// A kind whose attach hook re-enters the manager to add a listener to the same source.
+enum Reentrant {}
+static REENTRANT: std::sync::OnceLock<WeakEventManager<Reentrant>> = std::sync::OnceLock::new();
+static INNER_LISTENER: std::sync::OnceLock<Arc<Recorder>> = std::sync::OnceLock::new();
+static SOURCE_FOR_HOOK: Mutex<Option<Weak<Bus>>> = Mutex::new(None);
+impl weak_events::WeakEvent for Reentrant {
+    type Source = Bus;
+    type Args = u32;
+    fn event(bus: &Bus) -> Option<&weak_events::Event<u32>> {
+        let source = SOURCE_FOR_HOOK.lock().unwrap().take();
+        if let Some(source) = source.and_then(|weak| weak.upgrade()) {
+            let inner = INNER_LISTENER.get().unwrap();
+            REENTRANT.get().unwrap().add_listener(&source, inner);
+        }
+        Some(&bus.ping)
+    }
+}
+
+#[test]
+fn an_attach_hook_may_add_to_the_same_source_without_deadlock() {
+    let manager = REENTRANT.get_or_init(manual::<Reentrant>);
+    let log = log();
+    INNER_LISTENER.set(Recorder::new(2, &log)).ok();
+    let bus = Bus::new();
+    *SOURCE_FOR_HOOK.lock().unwrap() = Some(Arc::downgrade(&bus));
+    let outer = Recorder::new(1, &log);
+    manager.add_listener(&bus, &outer); // attaching calls the hook, which adds again
+    assert_eq!(manager.listener_count(&bus), 2);
+    assert_eq!(bus.ping.handler_count(), 1, "attached once");
+    bus.ping.raise(&0);
+    let mut heard = entries(&log);
+    heard.sort_unstable();
+    assert_eq!(heard, [1, 2]);
+}
+
+/// A kind whose detach hook panics once armed.
+enum Fragile {}
+static FRAGILE_ARMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+impl weak_events::WeakEvent for Fragile {
+    type Source = Bus;
+    type Args = u32;
+    fn event(bus: &Bus) -> Option<&weak_events::Event<u32>> {
+        if FRAGILE_ARMED.swap(false, Ordering::SeqCst) {
+            panic!("detach hook failed");
+        }
+        Some(&bus.ping)
+    }
+}
+
+#[test]
+fn a_panic_in_user_code_during_a_pass_does_not_skip_the_other_sources() {
+    let manager = manual::<Fragile>();
+    let buses: Vec<_> = (0..4).map(|_| Bus::new()).collect();
+    for bus in &buses {
+        let receiver = Recorder::new(0, &log());
+        manager.add_listener(bus, &receiver);
+        drop(receiver); // each source will be emptied, closed and detached by the pass
+    }
+    FRAGILE_ARMED.store(true, Ordering::SeqCst);
+    let result = catch_unwind(AssertUnwindSafe(|| manager.purge()));
+    assert!(result.is_err(), "the hook's panic surfaces from the pass");
+    let stats = manager.stats();
+    assert_eq!(
+        stats.registrations, 0,
+        "every source was still pruned: {stats:?}"
+    );
+    assert_eq!(stats.cleanup.passes, 1);
+    let attached = buses.iter().filter(|bus| !bus.ping.is_empty()).count();
+    assert_eq!(
+        attached, 1,
+        "only the source whose detach panicked keeps its handler"
+    );
+    // Usable afterwards.
+    let receiver = Recorder::new(5, &log());
+    manager.add_listener(&buses[0], &receiver);
+    buses[0].ping.raise(&0);
+    assert_eq!(receiver.calls(), 1);
+}
+
+#[test]
+fn a_guard_outliving_its_source_keeps_nothing_of_it() {
+    let manager = manual::<Ping>();
+    let bus = Bus::new();
+    let receiver = Recorder::new(0, &log());
+    let guard = manager.subscribe(&bus, &receiver);
+    let weak_receiver = Arc::downgrade(&receiver);
+    drop(bus);
+    manager.purge();
+    // The pass dropped the dead source's list and its entries; the guard kept none of it.
+    assert_eq!(
+        weak_receiver.weak_count(),
+        1,
+        "only our own Weak to the receiver is left"
+    );
+    assert!(
+        !guard.unsubscribe(),
+        "its registration went with the source"
+    );
 }
