@@ -15,48 +15,65 @@
 
 use std::sync::Arc;
 
-use crate::sync::{AtomicBool, Ordering};
+use crate::sync::{AtomicU64, Ordering};
 
-/// One registration: the removed flag beside the value, in one allocation.
+/// The removed flag, in the top bit of a node's `state` (the id takes the other 63).
+const REMOVED: u64 = 1 << 63;
+
+/// One registration: its id, its removed flag and its value, in one allocation.
+///
+/// The id and the flag share one `AtomicU64`, so a node with a sized value and an `Arc` header
+/// is 32 bytes, and a list slot is just the node's pointer.
 pub(crate) struct Node<T: ?Sized> {
-    removed: AtomicBool,
+    /// `id | REMOVED`; the id is written once, under the list lock, before the node is published.
+    state: AtomicU64,
     pub(crate) value: T,
 }
 
 impl<T> Node<T> {
     pub(crate) fn new(value: T) -> Self {
         Node {
-            removed: AtomicBool::new(false),
+            state: AtomicU64::new(0),
             value,
         }
     }
 }
 
 impl<T: ?Sized> Node<T> {
+    /// The registration's id (0 until the node is in a list).
+    pub(crate) fn id(&self) -> u64 {
+        self.state.load(Ordering::Relaxed) & !REMOVED
+    }
+
     /// Whether the registration was removed.
     ///
-    /// `Acquire` pairs with the `AcqRel` swap in [`Slots::remove`]; a delivery that starts after a
-    /// removal returned also synchronises through the list lock it took for its snapshot.
+    /// `Acquire` pairs with the `AcqRel` in [`mark_removed`](Self::mark_removed); a delivery that
+    /// starts after a removal returned also synchronises through the list lock it took for its
+    /// snapshot.
     pub(crate) fn is_removed(&self) -> bool {
-        self.removed.load(Ordering::Acquire)
+        self.state.load(Ordering::Acquire) & REMOVED != 0
     }
 
     /// Marks the node removed; true if this call removed it.
     fn mark_removed(&self) -> bool {
-        !self.removed.swap(true, Ordering::AcqRel)
+        self.state.fetch_or(REMOVED, Ordering::AcqRel) & REMOVED == 0
     }
 }
 
-/// A node and the id it was registered under.
+/// A node in a list; its id is in the node.
 pub(crate) struct Slot<T: ?Sized> {
-    pub(crate) id: u64,
     pub(crate) node: Arc<Node<T>>,
+}
+
+impl<T: ?Sized> Slot<T> {
+    pub(crate) fn id(&self) -> u64 {
+        self.node.id()
+    }
 }
 
 impl<T: ?Sized> Clone for Slot<T> {
     fn clone(&self) -> Self {
         Slot {
-            id: self.id,
             node: Arc::clone(&self.node),
         }
     }
@@ -108,7 +125,9 @@ impl<T: ?Sized> Slots<T> {
     /// Appends `node` under a fresh id.
     pub(crate) fn push(&mut self, node: Arc<Node<T>>) -> (u64, Garbage<T>) {
         let id = crate::sync::next_id();
-        let slot = Slot { id, node };
+        // Not yet shared with any delivery: the list lock orders this store before any load.
+        node.state.store(id, Ordering::Relaxed);
+        let slot = Slot { node };
         if let Some(vec) = Arc::get_mut(&mut self.vec) {
             vec.push(slot);
             return (id, Garbage::none());
@@ -126,7 +145,7 @@ impl<T: ?Sized> Slots<T> {
 
     /// Removes the registration `id`; false if it is not in the list (or already removed).
     pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
-        let Ok(index) = self.vec.binary_search_by_key(&id, |slot| slot.id) else {
+        let Ok(index) = self.vec.binary_search_by_key(&id, Slot::id) else {
             return (false, Garbage::none());
         };
         self.remove_at(index)
@@ -220,26 +239,32 @@ impl<T: ?Sized> Slots<T> {
 ///
 /// A panic does not stop the others: the first payload is handed back after every slot had its
 /// turn (later ones are dropped), with the count of calls that returned `false` (dead receivers).
+/// One `catch_unwind` covers a whole run of calls (it is not free per call); after a panic the
+/// run resumes at the next slot.
 pub(crate) fn call_each<T: ?Sized>(
     snapshot: &[Slot<T>],
     mut call: impl FnMut(u64, &T) -> bool,
 ) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
     let mut dead = 0;
     let mut panic = None;
-    for slot in snapshot {
-        // Checked just before the call: a registration removed before its turn is skipped,
-        // including one removed by an earlier listener of this very delivery.
-        if slot.node.is_removed() {
-            continue;
-        }
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            call(slot.id, &slot.node.value)
-        })) {
-            Ok(true) => {}
-            Ok(false) => dead += 1,
-            Err(payload) => {
-                panic.get_or_insert(payload);
+    let mut next = 0;
+    while next < snapshot.len() {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            while let Some(slot) = snapshot.get(next) {
+                // Past this slot before calling it: a panic resumes at the one after.
+                next += 1;
+                // Checked just before the call: a registration removed before its turn is
+                // skipped, including one removed by an earlier listener of this very delivery.
+                if slot.node.is_removed() {
+                    continue;
+                }
+                if !call(slot.id(), &slot.node.value) {
+                    dead += 1;
+                }
             }
+        }));
+        if let Err(payload) = run {
+            panic.get_or_insert(payload);
         }
     }
     (dead, panic)

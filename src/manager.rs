@@ -587,7 +587,12 @@ impl<E: WeakEvent> WeakEventManager<E> {
         });
         drop(snapshot);
         if dead > 0 {
-            if let Some(state) = self.shared.state_of(source) {
+            // A source already queued for a pass needs no second request (its pass clears the
+            // mark before it prunes): skip the clone and the request.
+            let state = self.shared.table.with(key, |state| {
+                (!state.dirty.load(Ordering::Acquire)).then(|| Arc::clone(state))
+            });
+            if let Some(state) = state.flatten() {
                 state.request_cleanup();
             }
         }
@@ -1165,7 +1170,9 @@ impl<E: WeakEvent> Cleanable for Shared<E> {
 /// process: the registry behind every `current()`. Generic statics do not exist in Rust, so the
 /// values live in one `TypeId`-keyed map; a hit is one read lock and one hash lookup.
 pub(crate) fn singleton<T: Send + Sync + 'static>(make: impl FnOnce() -> T) -> &'static T {
-    type Registry = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync)>>;
+    // `TypeId`s are hashes already: FxHash instead of SipHash halves a lookup.
+    type Registry =
+        RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync), rustc_hash::FxBuildHasher>>;
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     let registry = REGISTRY.get_or_init(Default::default);
     let key = TypeId::of::<T>();

@@ -383,7 +383,7 @@ impl<E: WeakEvent> Forwarder<E> {
             self.state.remove_id(id);
         });
         drop(snapshot);
-        if dead > 0 {
+        if dead > 0 && !self.state.dirty.load(std::sync::atomic::Ordering::Acquire) {
             self.state.request_cleanup();
         }
         drop(source);

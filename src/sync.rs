@@ -10,12 +10,12 @@
 
 #[cfg(loom)]
 pub(crate) use loom::sync::{
-    atomic::{AtomicBool, AtomicU8, AtomicUsize},
+    atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize},
     Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
 #[cfg(not(loom))]
 pub(crate) use std::sync::{
-    atomic::{AtomicBool, AtomicU8, AtomicUsize},
+    atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize},
     Condvar, Mutex, MutexGuard,
 };
 

@@ -1,7 +1,9 @@
 //! The lookup table from a source's address to its state, behind one small interface.
 //!
 //! Production: a [`dashmap::DashMap`], sharded so that deliveries and adds on different sources
-//! do not serialise on one lock. Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
+//! do not serialise on one lock, hashed with FxHash: keys are addresses chosen by the allocator,
+//! not by an adversary, and SipHash was a third of a `deliver_event` to one listener (callgrind,
+//! see BENCHMARKS.md). Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
 //! see through dashmap's own lock (a dashmap guard held across a loom operation hangs the model);
 //! the model then checks the crate's logic on the same interface.
 //!
@@ -12,15 +14,16 @@
 #[cfg(not(loom))]
 mod imp {
     use dashmap::DashMap;
+    use rustc_hash::FxBuildHasher;
 
     pub(crate) struct Table<V> {
-        map: DashMap<usize, V>,
+        map: DashMap<usize, V, FxBuildHasher>,
     }
 
     impl<V: Clone> Table<V> {
         pub(crate) fn new() -> Self {
             Table {
-                map: DashMap::new(),
+                map: DashMap::with_hasher(FxBuildHasher),
             }
         }
 
