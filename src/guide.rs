@@ -72,6 +72,11 @@
 //! visits only the sources marked dirty since the last one, so its cost follows the garbage, not
 //! the table (WPF scans everything, every time).
 //!
+//! An entry removed explicitly is skipped at once; its slot, and the `Weak` in it, leave the list
+//! when removed slots outnumber the others (the list then compacts) or at the next pass over that
+//! source. Until then the receiver's allocation (not its value: that was dropped with its last
+//! `Arc`) stays reserved.
+//!
 //! Where passes run is the [`CleanupMode`](crate::CleanupMode):
 //!
 //! - `Background` (the default): one process-wide worker thread, started on demand, debounced

@@ -6,9 +6,10 @@
 //! place when no snapshot is out (`Arc::get_mut`), so add is O(1) amortised; only a write that
 //! races a delivery copies the vector.
 //!
-//! Removal is O(1) amortised too: it sets the node's `removed` flag (which a delivery checks just
-//! before each call) and counts it; the vector is compacted once removed slots outnumber live ones.
-//! Ids are increasing along the vector, so removal by id is a binary search.
+//! Removal finds the slot by a binary search (ids increase along the vector), sets the node's
+//! `removed` flag (which a delivery checks just before each call) and counts it: O(log n). The
+//! vector is compacted once removed slots outnumber live ones, O(1) amortised. Until then a
+//! removed slot keeps its node, whose `Weak` keeps the receiver's allocation (not its value).
 //!
 //! Anything a writer takes out of the list comes back as [`Garbage`] for the caller to drop after
 //! it released its lock: an `Event`'s handlers are user closures whose drop is user code.

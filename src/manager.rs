@@ -489,7 +489,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     ///
     /// Identity is the listener's address (`&*arc`). Handlers registered with
     /// [`add_handler`](Self::add_handler) are removed by id, not here. This scans the source's
-    /// list (O(n)); removal by id or by guard is O(log n) and O(1).
+    /// list (O(n)); removal by id or by guard is a binary search over the list's increasing ids
+    /// (O(log n)).
     ///
     /// # Examples
     ///

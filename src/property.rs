@@ -182,8 +182,9 @@ impl<S: ?Sized> fmt::Debug for PropertyChanged<S> {
     }
 }
 
-/// One private, unattached manager per property name: the router delivers to it.
-type Named<S> = HashMap<Box<str>, WeakEventManager<PropertyChanged<S>>>;
+/// One private, unattached manager per property name: the router delivers to it. FxHash: the
+/// router looks a name up on every change.
+type Named<S> = HashMap<Box<str>, WeakEventManager<PropertyChanged<S>>, rustc_hash::FxBuildHasher>;
 
 struct Shared<S: NotifyPropertyChanged + ?Sized> {
     mode: Option<CleanupMode>,
@@ -345,7 +346,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     fn build(mode: Option<CleanupMode>) -> Self {
         let shared = Arc::new(Shared {
             mode,
-            named: Mutex::new(Arc::new(HashMap::new())),
+            named: Mutex::new(Arc::new(HashMap::default())),
             routed: Mutex::new(HashMap::new()),
             route_settled: Condvar::new(),
         });
