@@ -24,20 +24,21 @@
 //!     fn event(bus: &AppBus) -> Option<&Event<str>> { Some(&bus.theme_changed) }
 //! }
 //!
-//! struct View { repaints: AtomicUsize }
+//! static REPAINTS: AtomicUsize = AtomicUsize::new(0);
+//! struct View;
 //! impl WeakEventListener<ThemeChanged> for View {
 //!     fn receive_weak_event(&self, _bus: &AppBus, _theme: &str) {
-//!         self.repaints.fetch_add(1, Ordering::SeqCst);
+//!         REPAINTS.fetch_add(1, Ordering::SeqCst);
 //!     }
 //! }
 //!
 //! let bus = Arc::new(AppBus { theme_changed: Event::new() });
-//! let view = Arc::new(View { repaints: AtomicUsize::new(0) });
+//! let view = Arc::new(View);
 //! let manager = WeakEventManager::<ThemeChanged>::current();
 //! manager.add_listener(&bus, &view);
 //!
 //! bus.theme_changed.raise("dark");
-//! assert_eq!(view.repaints.load(Ordering::SeqCst), 1);
+//! assert_eq!(REPAINTS.load(Ordering::SeqCst), 1);
 //!
 //! // The view is closed and nobody unsubscribes it: the bus does not keep it alive...
 //! let weak_view = Arc::downgrade(&view);
@@ -45,6 +46,7 @@
 //! assert!(weak_view.upgrade().is_none());
 //! // ...and never calls it again.
 //! bus.theme_changed.raise("light");
+//! assert_eq!(REPAINTS.load(Ordering::SeqCst), 1);
 //! ```
 //!
 //! # Where to go next
