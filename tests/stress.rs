@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
-use common::{Bus, Direct, Ping};
+use common::{Bus, Direct, Ping, Rng};
 use weak_events::{CleanupMode, Subscription, WeakEventListener, WeakEventManager};
 
 const OPS_PER_THREAD: usize = 3_000;
@@ -63,16 +63,6 @@ impl Churned {
 impl<E: weak_events::WeakEvent> WeakEventListener<E> for Churned {
     fn receive_weak_event(&self, _: &E::Source, _: &E::Args) {
         self.hit();
-    }
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

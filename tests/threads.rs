@@ -14,17 +14,6 @@ const DELIVERIES_PER_THREAD: usize = 5_000;
 const CHURN_OPS_PER_THREAD: usize = 5_000;
 const PERMANENT: usize = 8;
 
-/// A tiny deterministic generator, so that a failing run can be replayed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn permanent_listeners_get_every_delivery_while_others_churn() {
     // The process-wide manager with background cleanup: the worker runs passes concurrently too.

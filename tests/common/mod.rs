@@ -110,3 +110,15 @@ impl Drop for DropCounter {
 impl<E: WeakEvent> WeakEventListener<E> for DropCounter {
     fn receive_weak_event(&self, _: &E::Source, _: &E::Args) {}
 }
+
+/// A tiny deterministic generator (xorshift), so that a failing threaded run can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
