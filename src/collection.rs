@@ -77,6 +77,16 @@ pub trait NotifyCollectionChanged: Send + Sync + 'static {
     /// The collection's item type.
     type Item: 'static;
     /// The event raised on every change.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{NotifyCollectionChanged, ObservableVec};
+    ///
+    /// let list = ObservableVec::<u8>::new();
+    /// let _token = list.collection_changed().subscribe(|change| println!("{change:?}"));
+    /// list.push(1);
+    /// ```
     fn collection_changed(&self) -> &Event<CollectionChange<Self::Item>>;
 }
 

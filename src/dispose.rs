@@ -31,6 +31,15 @@ use crate::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
 /// ```
 pub trait Dispose: Send + 'static {
     /// Releases what `self` holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{Dispose, OnDispose};
+    ///
+    /// let item: Box<dyn Dispose> = Box::new(OnDispose(|| println!("released")));
+    /// item.dispose();
+    /// ```
     fn dispose(self: Box<Self>);
 }
 

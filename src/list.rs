@@ -13,6 +13,17 @@
 //!
 //! Anything a writer takes out of the list comes back as [`Garbage`] for the caller to drop after
 //! it released its lock: an `Event`'s handlers are user closures whose drop is user code.
+//!
+//! # Synchronization
+//!
+//! Every write (push, flagging a removal, compaction) happens under the owner's mutex, and so
+//! does taking a snapshot. A delivery that takes its snapshot after a removal returned therefore
+//! sees the removal's flag (the mutex orders them); one that took its snapshot before may still
+//! call the node if its check came first, which is the race every delivery-from-snapshot design
+//! has. The flag itself is read with `Acquire` and set with `AcqRel` so that a check on another
+//! thread that sees it also sees what the remover did before. A node's id is stored `Relaxed`
+//! before the node is published under the mutex, and read under the mutex or from a snapshot
+//! taken under it.
 
 use std::sync::Arc;
 

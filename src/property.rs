@@ -137,6 +137,19 @@ impl PropertyChangedArgs {
 /// ```
 pub trait NotifyPropertyChanged: Send + Sync + 'static {
     /// The event raised on every property change.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs};
+    ///
+    /// struct Model { changed: Event<PropertyChangedArgs> }
+    /// impl NotifyPropertyChanged for Model {
+    ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+    /// }
+    /// let model = Model { changed: Event::new() };
+    /// assert!(model.property_changed().is_empty());
+    /// ```
     fn property_changed(&self) -> &Event<PropertyChangedArgs>;
 }
 
