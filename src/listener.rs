@@ -153,19 +153,26 @@ pub(crate) trait Alive {
 /// One registration, type-erased over the receiver.
 pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
     /// Calls the receiver if it is alive; false if it died.
-    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool;
+    ///
+    /// A once-registration calls `remove` (which removes it from its list) before it calls its
+    /// receiver, and only on the delivery that claims it; other entries ignore `remove`. One
+    /// virtual call per listener, whatever the kind of entry.
+    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
-    /// `None` for an ordinary registration; for a once-registration, whether this call claimed
-    /// its one delivery (`Some(true)`) or another delivery already did (`Some(false)`).
-    fn claim_once(&self) -> Option<bool> {
-        None
-    }
 }
 
 /// A [`WeakEventListener`] held weakly.
 pub(crate) struct ListenerEntry<L: ?Sized> {
     pub(crate) listener: Weak<L>,
+}
+
+impl<L: ?Sized> ListenerEntry<L> {
+    pub(crate) fn new(listener: &std::sync::Arc<L>) -> Self {
+        ListenerEntry {
+            listener: std::sync::Arc::downgrade(listener),
+        }
+    }
 }
 
 impl<L: ?Sized> Alive for ListenerEntry<L> {
@@ -179,7 +186,7 @@ where
     E: WeakEvent,
     L: WeakEventListener<E> + ?Sized,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, sender: &E::Source, args: &E::Args, _: &mut dyn FnMut()) -> bool {
         match self.listener.upgrade() {
             Some(listener) => {
                 listener.receive_weak_event(sender, args);
@@ -202,6 +209,15 @@ pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized> {
     pub(crate) handler: fn(&R, &E::Source, &E::Args),
 }
 
+impl<E: WeakEvent, R: ?Sized> HandlerEntry<E, R> {
+    pub(crate) fn new(receiver: &std::sync::Arc<R>, handler: fn(&R, &E::Source, &E::Args)) -> Self {
+        HandlerEntry {
+            receiver: std::sync::Arc::downgrade(receiver),
+            handler,
+        }
+    }
+}
+
 impl<E: WeakEvent, R: ?Sized> Alive for HandlerEntry<E, R> {
     fn is_alive(&self) -> bool {
         self.receiver.strong_count() > 0
@@ -213,7 +229,7 @@ where
     E: WeakEvent,
     R: ?Sized + Send + Sync,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, sender: &E::Source, args: &E::Args, _: &mut dyn FnMut()) -> bool {
         match self.receiver.upgrade() {
             Some(receiver) => {
                 (self.handler)(&receiver, sender, args);
@@ -251,16 +267,17 @@ impl<X: Alive> Alive for Once<X> {
 }
 
 impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
-    fn deliver(&self, sender: &E::Source, args: &E::Args) -> bool {
-        self.inner.deliver(sender, args)
+    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
+        if self.fired.swap(true, Ordering::AcqRel) {
+            // Another delivery claimed it: to this one it is already removed.
+            return true;
+        }
+        remove();
+        self.inner.deliver(sender, args, &mut || {})
     }
 
     fn listener_addr(&self) -> Option<usize> {
         self.inner.listener_addr()
-    }
-
-    fn claim_once(&self) -> Option<bool> {
-        Some(!self.fired.swap(true, Ordering::AcqRel))
     }
 }
 

@@ -274,9 +274,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let entry = ListenerEntry {
-            listener: Arc::downgrade(listener),
-        };
+        let entry = ListenerEntry::new(listener);
         self.shared.add(source, node::<E, _, L>(entry))
     }
 
@@ -333,10 +331,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let entry = HandlerEntry::<E, R> {
-            receiver: Arc::downgrade(receiver),
-            handler,
-        };
+        let entry = HandlerEntry::<E, R>::new(receiver, handler);
         self.shared.add(source, node::<E, _, R>(entry))
     }
 
@@ -370,9 +365,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let entry = Once::new(ListenerEntry {
-            listener: Arc::downgrade(listener),
-        });
+        let entry = Once::new(ListenerEntry::new(listener));
         self.shared.add(source, node::<E, _, L>(entry))
     }
 
@@ -406,10 +399,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let entry = Once::new(HandlerEntry::<E, R> {
-            receiver: Arc::downgrade(receiver),
-            handler,
-        });
+        let entry = Once::new(HandlerEntry::<E, R>::new(receiver, handler));
         self.shared.add(source, node::<E, _, R>(entry))
     }
 
@@ -818,9 +808,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let entry = ListenerEntry {
-            listener: Arc::downgrade(listener),
-        };
+        let entry = ListenerEntry::new(listener);
         self.shared.add_static(node::<E, _, L>(entry))
     }
 
@@ -852,10 +840,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let entry = HandlerEntry::<E, R> {
-            receiver: Arc::downgrade(receiver),
-            handler,
-        };
+        let entry = HandlerEntry::<E, R>::new(receiver, handler);
         self.shared.add_static(node::<E, _, R>(entry))
     }
 

@@ -345,13 +345,7 @@ pub(crate) fn deliver<E: WeakEvent>(
     mut remove_once: impl FnMut(u64),
 ) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
     call_each(snapshot, |id, entry| {
-        match entry.claim_once() {
-            // Another delivery claimed it: to this one it is already removed.
-            Some(false) => return true,
-            Some(true) => remove_once(id),
-            None => {}
-        }
-        entry.deliver(sender, args)
+        entry.deliver(sender, args, &mut || remove_once(id))
     })
 }
 

@@ -12,20 +12,8 @@ use std::sync::Arc;
 
 use common::*;
 use weak_events::{
-    CleanupMode, Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager,
-    WeakEventManager,
+    CleanupMode, Event, PropertyChangedArgs, PropertyChangedManager, WeakEventManager,
 };
-
-#[derive(Default)]
-struct Model {
-    changed: Event<PropertyChangedArgs>,
-}
-
-impl NotifyPropertyChanged for Model {
-    fn property_changed(&self) -> &Event<PropertyChangedArgs> {
-        &self.changed
-    }
-}
 
 struct Counting;
 

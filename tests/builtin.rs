@@ -1,34 +1,16 @@
 //! The built-in property-changed and collection-changed managers.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use common::Model;
 use weak_events::{
-    CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
-    NotifyPropertyChanged, ObservableVec, PropertyChanged, PropertyChangedArgs,
-    PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
+    CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, ObservableVec,
+    PropertyChanged, PropertyChangedArgs, PropertyChangedManager, WeakEventListener,
+    ALL_PROPERTIES,
 };
-
-#[derive(Default)]
-struct Model {
-    changed: Event<PropertyChangedArgs>,
-}
-
-impl NotifyPropertyChanged for Model {
-    fn property_changed(&self) -> &Event<PropertyChangedArgs> {
-        &self.changed
-    }
-}
-
-impl Model {
-    fn new() -> Arc<Model> {
-        Arc::new(Model::default())
-    }
-
-    fn set(&self, property: &'static str) {
-        self.changed.raise(&PropertyChangedArgs::of(property));
-    }
-}
 
 /// Records the property names it hears ("*" for all).
 #[derive(Default)]

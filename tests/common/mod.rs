@@ -4,7 +4,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use weak_events::{Event, WeakEvent, WeakEventListener};
+use weak_events::{
+    Event, NotifyPropertyChanged, PropertyChangedArgs, WeakEvent, WeakEventListener,
+};
 
 /// A sender with a plain event, as an application would write it.
 #[derive(Default)]
@@ -120,5 +122,27 @@ impl Rng {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
+    }
+}
+
+/// A model that notifies property changes through its own event.
+#[derive(Default)]
+pub struct Model {
+    pub changed: Event<PropertyChangedArgs>,
+}
+
+impl NotifyPropertyChanged for Model {
+    fn property_changed(&self) -> &Event<PropertyChangedArgs> {
+        &self.changed
+    }
+}
+
+impl Model {
+    pub fn new() -> Arc<Model> {
+        Arc::new(Model::default())
+    }
+
+    pub fn set(&self, property: &'static str) {
+        self.changed.raise(&PropertyChangedArgs::of(property));
     }
 }
