@@ -567,7 +567,7 @@ impl<const K: usize> Churn for OursRemoveListener<K> {
         let c = &self.0;
         let manager = c.manager();
         manager.add_listener(&c.bus, &c.extra);
-        manager.remove_listener(&c.bus, &*c.extra)
+        manager.remove_listener(&c.bus, &c.extra)
     }
 }
 
@@ -582,7 +582,7 @@ impl<const K: usize> Churn for OursRemoveMiss<K> {
     fn add_remove(&mut self) -> bool {
         let c = &self.0;
         // `extra` was never added: the scan visits every registration and finds none.
-        !c.manager().remove_listener(&c.bus, &*c.extra)
+        !c.manager().remove_listener(&c.bus, &c.extra)
     }
 }
 

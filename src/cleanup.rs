@@ -1,10 +1,10 @@
 //! Idle-time cleanup: when and where the entries of dead receivers and sources are pruned.
 //!
 //! A manager never scans its table on the delivery path. Work is *requested* (an add that doubled
-//! its source's list or the table, a delivery that met a dead receiver, a source found dead, an
-//! explicit [`WeakEventManager::schedule_cleanup`](crate::WeakEventManager::schedule_cleanup)),
-//! and a *pass* runs later, visiting only the sources marked dirty since the last pass (a full
-//! pass only when one was asked for). Where the pass runs is the manager's [`CleanupMode`].
+//! its source's list, a delivery that met a dead receiver, a source found dead, an explicit
+//! [`WeakEventManager::schedule_cleanup`](crate::WeakEventManager::schedule_cleanup)), and a
+//! *pass* runs later, visiting only the sources marked dirty since the last pass (a full pass
+//! only when one was asked for). Where the pass runs is the manager's [`CleanupMode`].
 //!
 //! # Guarantees
 //!
@@ -32,6 +32,21 @@ use crate::sync::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 /// Where a manager's cleanup passes run.
 ///
+/// # How a dead source is found
+///
+/// - A source with an [`Event`](crate::Event): the `Event` drops the manager's forwarding
+///   handler with the source, and that drop requests a pass over the source.
+/// - A source with a [`DropNotice`](crate::DropNotice): the same, through the notice.
+/// - A source with neither: nothing tells the manager, so the table's own *upkeep* finds it.
+///   When the table has doubled since its last upkeep, the add that doubled it drops every dead
+///   source's entries (one strong-count read per source, no user code), and the next upkeep is
+///   set at twice what survived. The table so never holds more than twice the sources that were
+///   alive at the last upkeep (floor: 16), at O(1) amortised per new source, in every mode.
+///
+/// A requested full pass ([`schedule_cleanup`](crate::WeakEventManager::schedule_cleanup),
+/// [`purge`](crate::WeakEventManager::purge), [`purge_all`]) purges every dead source, whatever
+/// announced it.
+///
 /// # Examples
 ///
 /// ```
@@ -56,7 +71,11 @@ pub enum CleanupMode {
     #[default]
     Background,
     /// Requests only mark work pending; the application runs it from its own idle point with
-    /// [`run_pending_cleanup`] (winit's `about_to_wait`, glib's `idle_add`, the end of a frame).
+    /// [`run_pending_cleanup`] (winit's `about_to_wait`, glib's `idle_add`, the end of a frame),
+    /// or one manager's with
+    /// [`WeakEventManager::run_pending_cleanup`](crate::WeakEventManager::run_pending_cleanup):
+    /// either keeps every queue bounded. The table's own upkeep (dropping dead sources as the
+    /// table grows, see [above](CleanupMode#how-a-dead-source-is-found)) is not a pass and runs in this mode too.
     Manual,
     /// A pass runs at once on the thread that requested it (tests, loom models).
     Inline,
@@ -153,7 +172,8 @@ pub struct CleanupStats {
     pub requests: usize,
     /// Requests that found a pass already pending and cost nothing more.
     pub requests_coalesced: usize,
-    /// Passes run.
+    /// Passes run. The table's own upkeep (dropping dead sources as the table grows, see
+    /// [`CleanupMode`]) is not a pass; what it purges is counted in the fields below.
     pub passes: usize,
     /// Sources visited by those passes.
     pub sources_visited: usize,
@@ -163,6 +183,10 @@ pub struct CleanupStats {
     pub forgotten_removals: usize,
     /// Sources that left the table in a pass.
     pub sources_removed: usize,
+    /// Entries in the process-wide queue that [`run_pending_cleanup`] drains: for one manager,
+    /// 1 while it waits there, else 0; for [`cleanup_stats`], the queue's length. A manager is
+    /// queued at most once, and entries of dropped managers are swept out as the queue grows.
+    pub queued_for_manual: usize,
 }
 
 impl CleanupStats {
@@ -174,6 +198,7 @@ impl CleanupStats {
         self.entries_purged += other.entries_purged;
         self.forgotten_removals += other.forgotten_removals;
         self.sources_removed += other.sources_removed;
+        self.queued_for_manual += other.queued_for_manual;
     }
 }
 
@@ -184,6 +209,10 @@ pub(crate) struct CleanupState {
     pending: AtomicBool,
     /// A full pass (every source) was requested.
     full: AtomicBool,
+    /// The manager sits in the process-wide manual queue: it is pushed there at most once, so
+    /// that a manager whose own `run_pending_cleanup` clears `pending` again and again does not
+    /// fill the queue (only the process-wide run drains it).
+    queued: AtomicBool,
     requests: AtomicUsize,
     coalesced: AtomicUsize,
     passes: AtomicUsize,
@@ -199,6 +228,7 @@ impl CleanupState {
             mode: AtomicU8::new(mode.map_or(0, CleanupMode::to_u8)),
             pending: AtomicBool::new(false),
             full: AtomicBool::new(false),
+            queued: AtomicBool::new(false),
             requests: AtomicUsize::new(0),
             coalesced: AtomicUsize::new(0),
             passes: AtomicUsize::new(0),
@@ -251,8 +281,14 @@ impl CleanupState {
         self.full.swap(false, Ordering::AcqRel)
     }
 
+    /// Counts a pass and what it did.
     pub(crate) fn record(&self, report: PurgeReport) {
         self.passes.fetch_add(1, Ordering::Relaxed);
+        self.record_upkeep(report);
+    }
+
+    /// Counts what the table's own upkeep did (not a pass: it only drops dead sources).
+    pub(crate) fn record_upkeep(&self, report: PurgeReport) {
         self.visited
             .fetch_add(report.sources_visited, Ordering::Relaxed);
         self.purged
@@ -272,6 +308,7 @@ impl CleanupState {
             entries_purged: self.purged.load(Ordering::Relaxed),
             forgotten_removals: self.forgotten.load(Ordering::Relaxed),
             sources_removed: self.removed.load(Ordering::Relaxed),
+            queued_for_manual: usize::from(self.queued.load(Ordering::Relaxed)),
         }
     }
 }
@@ -307,7 +344,7 @@ pub(crate) fn dispatch(manager: Arc<dyn Cleanable>) {
         CleanupMode::Inline => {
             manager.run_pending();
         }
-        CleanupMode::Manual => global::push_manual(Arc::downgrade(&manager)),
+        CleanupMode::Manual => global::push_manual(&manager),
         CleanupMode::Background => global::push_background(Arc::downgrade(&manager), &manager),
     }
 }
@@ -382,6 +419,11 @@ pub fn run_pending_cleanup() -> PurgeReport {
     let mut report = PurgeReport::default();
     for manager in global::take_manual() {
         if let Some(manager) = manager.upgrade() {
+            // Cleared before the pass, so that a request made during it queues the manager again.
+            manager
+                .cleanup_state()
+                .queued
+                .store(false, Ordering::Release);
             report.add(manager.run_pending());
         }
     }
@@ -419,6 +461,7 @@ pub fn cleanup_stats() -> CleanupStats {
     for manager in global::managers() {
         stats.add(manager.cleanup_state().stats());
     }
+    stats.queued_for_manual = global::manual_len();
     stats
 }
 
@@ -435,7 +478,7 @@ mod global {
     use crossbeam_channel::{Receiver, Sender};
 
     use super::{Cleanable, CleanupMode};
-    use crate::sync::lock;
+    use crate::sync::{lock, Ordering};
 
     pub(super) const DEFAULT_MODE: CleanupMode = CleanupMode::Background;
     pub(super) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -451,16 +494,31 @@ mod global {
         managers: Vec::new(),
         mark: 16,
     });
-    static MANUAL: Mutex<Vec<Job>> = Mutex::new(Vec::new());
+    static MANUAL: Mutex<Registry> = Mutex::new(Registry {
+        managers: Vec::new(),
+        mark: 16,
+    });
     static WORKER: Mutex<Worker> = Mutex::new(Worker {
         channel: None,
         running: false,
     });
 
+    /// Weak handles to managers, with dropped ones swept out as it grows: it holds at most
+    /// twice the live ones (plus a floor of 16), at O(1) amortised per push.
     struct Registry {
         managers: Vec<Job>,
-        /// Length at which dropped managers are swept out (amortised O(1) registration).
+        /// Length at which dropped managers are swept out.
         mark: usize,
+    }
+
+    impl Registry {
+        fn push(&mut self, manager: Job) {
+            if self.managers.len() >= self.mark {
+                self.managers.retain(|m| m.strong_count() > 0);
+                self.mark = (self.managers.len() * 2).max(16);
+            }
+            self.managers.push(manager);
+        }
     }
 
     struct Worker {
@@ -469,12 +527,7 @@ mod global {
     }
 
     pub(super) fn register(manager: Job) {
-        let mut registry = lock(&MANAGERS);
-        if registry.managers.len() >= registry.mark {
-            registry.managers.retain(|m| m.strong_count() > 0);
-            registry.mark = (registry.managers.len() * 2).max(16);
-        }
-        registry.managers.push(manager);
+        lock(&MANAGERS).push(manager);
     }
 
     pub(super) fn managers() -> Vec<Arc<dyn Cleanable>> {
@@ -482,12 +535,19 @@ mod global {
         registry.managers.iter().filter_map(Weak::upgrade).collect()
     }
 
-    pub(super) fn push_manual(manager: Job) {
-        lock(&MANUAL).push(manager);
+    /// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.
+    pub(super) fn push_manual(manager: &Arc<dyn Cleanable>) {
+        if !manager.cleanup_state().queued.swap(true, Ordering::AcqRel) {
+            lock(&MANUAL).push(Arc::downgrade(manager));
+        }
     }
 
     pub(super) fn take_manual() -> Vec<Job> {
-        std::mem::take(&mut *lock(&MANUAL))
+        std::mem::take(&mut lock(&MANUAL).managers)
+    }
+
+    pub(super) fn manual_len() -> usize {
+        lock(&MANUAL).managers.len()
     }
 
     /// Queues `job` for the worker, starting one if none runs. Sending and the worker's decision
@@ -544,7 +604,7 @@ mod global {
                     };
                     match manager.cleanup_state().mode() {
                         // The mode changed while the job waited: hand it over, lose nothing.
-                        CleanupMode::Manual => push_manual(Arc::downgrade(&manager)),
+                        CleanupMode::Manual => push_manual(&manager),
                         CleanupMode::Background | CleanupMode::Inline => {
                             manager.run_pending();
                         }
@@ -570,9 +630,12 @@ mod global {
     pub(super) fn managers() -> Vec<Arc<dyn Cleanable>> {
         Vec::new()
     }
-    pub(super) fn push_manual(_: Weak<dyn Cleanable>) {}
+    pub(super) fn push_manual(_: &Arc<dyn Cleanable>) {}
     pub(super) fn take_manual() -> Vec<Weak<dyn Cleanable>> {
         Vec::new()
+    }
+    pub(super) fn manual_len() -> usize {
+        0
     }
     pub(super) fn push_background(_: Weak<dyn Cleanable>, manager: &Arc<dyn Cleanable>) {
         manager.run_pending();

@@ -90,13 +90,23 @@ impl<F: FnOnce() + Send + 'static> fmt::Debug for OnDispose<F> {
 
 /// The bag's view of an item: dispose it, or hand it back typed.
 trait Owned: Send {
-    fn dispose_owned(self: Box<Self>);
+    /// Disposes the item; true if it was a subscription that removed a registration.
+    fn dispose_owned(self: Box<Self>) -> bool;
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
 }
 
 impl<T: Dispose> Owned for T {
-    fn dispose_owned(self: Box<Self>) {
-        Dispose::dispose(self)
+    fn dispose_owned(self: Box<Self>) -> bool {
+        let any: Box<dyn Any + Send> = self;
+        match any.downcast::<Subscription>() {
+            Ok(subscription) => subscription.unsubscribe(),
+            Err(any) => {
+                if let Ok(item) = any.downcast::<T>() {
+                    Dispose::dispose(item);
+                }
+                false
+            }
+        }
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
@@ -322,6 +332,8 @@ impl DisposeBag {
     pub fn dispose_discard<T>(&self, key: DisposeKey<T>) -> bool {
         match self.take(key.key) {
             Some(item) => {
+                // A subscription that already fired (a once-registration) was still owned and
+                // is now discarded: `true` answers "was it in the bag", not "did it remove".
                 item.value.dispose_owned();
                 true
             }
@@ -343,12 +355,14 @@ impl DisposeBag {
     /// assert!(bag.is_disposed());
     /// ```
     pub fn dispose(&self) {
-        let items = {
-            let mut inner = self.lock();
-            inner.disposed = true;
-            std::mem::take(&mut inner.items)
-        };
-        dispose_in_reverse(items);
+        dispose_in_reverse(self.take_all(), Unwinding::Resume);
+    }
+
+    /// Marks the bag disposed and takes its items out.
+    fn take_all(&self) -> Vec<Item> {
+        let mut inner = self.lock();
+        inner.disposed = true;
+        std::mem::take(&mut inner.items)
     }
 
     /// Whether [`dispose`](Self::dispose) ran.
@@ -465,7 +479,10 @@ impl DisposeBag {
     }
 
     /// Removes every subscription the bag owns (and only those: other items stay, and other
-    /// owners' subscriptions to the same sources are untouched); returns how many it removed.
+    /// owners' subscriptions to the same sources are untouched); returns how many registrations
+    /// that removed. A subscription whose registration was already gone (a
+    /// [`listen_to_once`](Self::listen_to_once) that fired, a registration removed by id) leaves
+    /// the bag but is not counted.
     ///
     /// # Examples
     ///
@@ -487,7 +504,9 @@ impl DisposeBag {
         self.dispose_where(|item| item.source.is_some())
     }
 
-    /// Removes the bag's subscriptions to `source`, of every event kind; returns how many.
+    /// Removes the bag's subscriptions to `source` (the `Arc` that was listened to), of every
+    /// event kind; returns how many registrations that removed, as
+    /// [`stop_listening`](Self::stop_listening) counts them.
     ///
     /// # Examples
     ///
@@ -502,11 +521,11 @@ impl DisposeBag {
     /// let (a, b, receiver, bag) = (Arc::new(Bus), Arc::new(Bus), Arc::new(()), DisposeBag::new());
     /// bag.auto_dispose(manager.subscribe_handler(&a, &receiver, |_, _, _| {}));
     /// bag.auto_dispose(manager.subscribe_handler(&b, &receiver, |_, _, _| {}));
-    /// assert_eq!(bag.stop_listening_to(&*a), 1);
+    /// assert_eq!(bag.stop_listening_to(&a), 1);
     /// assert_eq!((manager.listener_count(&a), manager.listener_count(&b)), (0, 1));
     /// ```
-    pub fn stop_listening_to<S: ?Sized>(&self, source: &S) -> usize {
-        let addr = crate::listener::addr_of(source);
+    pub fn stop_listening_to<S: ?Sized>(&self, source: &Arc<S>) -> usize {
+        let addr = crate::listener::addr_of(Arc::as_ptr(source));
         self.dispose_where(|item| item.source == Some(addr))
     }
 
@@ -519,25 +538,41 @@ impl DisposeBag {
             inner.items = kept;
             taken
         };
-        let count = taken.len();
-        dispose_in_reverse(taken);
-        count
+        dispose_in_reverse(taken, Unwinding::Resume)
     }
 }
 
-/// Disposes `items` last first, with no lock held; a panic does not stop the rest.
-fn dispose_in_reverse(items: Vec<Item>) {
+/// What to do with a disposal's panic once every item had its turn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unwinding {
+    /// Resume the first one (an explicit call).
+    Resume,
+    /// Drop it: the bag is being dropped while the thread already unwinds from another panic,
+    /// and a second panic would abort the process (the panic hook has reported it already).
+    Swallow,
+}
+
+/// Disposes `items` last first, with no lock held; a panic does not stop the rest. Returns how
+/// many registrations the subscriptions among them removed.
+fn dispose_in_reverse(items: Vec<Item>, unwinding: Unwinding) -> usize {
     let mut panic = None;
+    let mut removed = 0;
     for item in items.into_iter().rev() {
-        if let Err(payload) =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| item.value.dispose_owned()))
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| item.value.dispose_owned()))
         {
-            panic.get_or_insert(payload);
+            Ok(true) => removed += 1,
+            Ok(false) => {}
+            Err(payload) => {
+                panic.get_or_insert(payload);
+            }
         }
     }
     if let Some(payload) = panic {
-        std::panic::resume_unwind(payload);
+        if unwinding == Unwinding::Resume {
+            std::panic::resume_unwind(payload);
+        }
     }
+    removed
 }
 
 impl Default for DisposeBag {
@@ -548,8 +583,18 @@ impl Default for DisposeBag {
 
 impl Drop for DisposeBag {
     /// Disposes what is left: an owner going away releases what it owns.
+    ///
+    /// A panicking disposal resumes after the others ran, as with
+    /// [`dispose`](DisposeBag::dispose), unless the thread is already unwinding from another
+    /// panic: then it is dropped (a second panic would abort the process).
     fn drop(&mut self) {
-        self.dispose();
+        let items = self.take_all();
+        let unwinding = if std::thread::panicking() {
+            Unwinding::Swallow
+        } else {
+            Unwinding::Resume
+        };
+        dispose_in_reverse(items, unwinding);
     }
 }
 

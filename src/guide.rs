@@ -66,11 +66,13 @@
 //! A dead receiver costs nothing on the delivery path but its entry (about 60 bytes and the
 //! receiver's allocation, which a `Weak` keeps until the entry goes). Entries are pruned by
 //! *passes*, which are *requested* by events that suggest garbage: a delivery that met a dead
-//! receiver, a source found dead (its `Event` dropped the forwarding handler), a list or a table
-//! that doubled since its last pass, or
+//! receiver, a source found dead (its `Event`, or its [`DropNotice`](crate::DropNotice), dropped
+//! the manager's handler), a list that doubled since its last pass, or
 //! [`schedule_cleanup`](crate::WeakEventManager::schedule_cleanup). Requests coalesce; a pass
 //! visits only the sources marked dirty since the last one, so its cost follows the garbage, not
-//! the table (WPF scans everything, every time).
+//! the table (WPF scans everything, every time). A source that announces nothing is found by the
+//! table's own upkeep as the table grows: the table never holds more than twice the sources alive
+//! at its last upkeep (see [`CleanupMode`](crate::CleanupMode#how-a-dead-source-is-found)).
 //!
 //! An entry removed explicitly is skipped at once; its slot, and the `Weak` in it, leave the list
 //! when removed slots outnumber the others (the list then compacts) or at the next pass over that
@@ -147,7 +149,7 @@
 //! | `StartListening(source)` / `StopListening(source)` | [`WeakEvent::event`](crate::WeakEvent::event): the manager subscribes and unsubscribes its forwarding handler |
 //! | `IWeakEventListener.ReceiveWeakEvent(managerType, sender, e)` | [`WeakEventListener<E>::receive_weak_event(&self, sender, args)`](crate::WeakEventListener::receive_weak_event): typed, no `bool` |
 //! | `AddListener(source, listener)` | [`add_listener(&source, &listener)`](crate::WeakEventManager::add_listener) |
-//! | `RemoveListener(source, listener)` | [`remove_listener(&source, &*listener)`](crate::WeakEventManager::remove_listener) |
+//! | `RemoveListener(source, listener)` | [`remove_listener(&source, &listener)`](crate::WeakEventManager::remove_listener) |
 //! | `WeakEventManager<TSource, TArgs>.AddHandler(source, handler)` | [`add_handler(&source, &receiver, fn)`](crate::WeakEventManager::add_handler), or [`subscribe_handler`](crate::WeakEventManager::subscribe_handler) for a guard |
 //! | `RemoveHandler(source, handler)` | [`remove_registration(&source, id)`](crate::WeakEventManager::remove_registration) (no removal by delegate equality: `fn` pointer equality is not reliable in Rust) |
 //! | `DeliverEvent(sender, args)` | [`deliver_event(&source, &args)`](crate::WeakEventManager::deliver_event) |

@@ -75,6 +75,7 @@ pub mod guide;
 mod list;
 mod listener;
 mod manager;
+mod notice;
 mod property;
 mod source;
 mod subscription;
@@ -97,6 +98,7 @@ pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
 pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
+pub use notice::DropNotice;
 pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
     ALL_PROPERTIES,
@@ -123,6 +125,7 @@ const _: () = {
     assert_send_sync::<Subscription>();
     assert_send_sync::<RegistrationId>();
     assert_send_sync::<DisposeBag>();
+    assert_send_sync::<DropNotice>();
     assert_send_sync::<ManagerStats>();
     assert_send_sync::<PurgeReport>();
 };

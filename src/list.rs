@@ -163,6 +163,18 @@ impl<T: ?Sized> Slots<T> {
         self.remove_at(index)
     }
 
+    /// Removes the registration `id` if its value satisfies `pred`.
+    pub(crate) fn remove_if(
+        &mut self,
+        id: u64,
+        pred: impl FnOnce(&T) -> bool,
+    ) -> (bool, Garbage<T>) {
+        match self.vec.binary_search_by_key(&id, Slot::id) {
+            Ok(index) if pred(&self.vec[index].node.value) => self.remove_at(index),
+            _ => (false, Garbage::none()),
+        }
+    }
+
     /// Removes the last registration whose value satisfies `pred`.
     pub(crate) fn remove_last(&mut self, mut pred: impl FnMut(&T) -> bool) -> (bool, Garbage<T>) {
         let found = self

@@ -5,7 +5,7 @@ use std::sync::Weak;
 
 use crate::sync::{AtomicBool, Ordering};
 
-use crate::Event;
+use crate::{DropNotice, Event};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
 /// sender's [`Event`].
@@ -17,7 +17,8 @@ use crate::Event;
 /// gets its first listener the manager subscribes one forwarding handler to the `Event` it
 /// returns, and unsubscribes it when the source's last listener goes (removed, guard dropped, or
 /// purged). A sender that has no `Event` leaves the default (`None`) and hands its events to
-/// [`WeakEventManager::deliver_event`](crate::WeakEventManager::deliver_event) itself.
+/// [`WeakEventManager::deliver_event`](crate::WeakEventManager::deliver_event) itself; it can
+/// carry a [`DropNotice`] ([`drop_notice`](Self::drop_notice)) so that its death is announced.
 ///
 /// # Examples
 ///
@@ -49,7 +50,7 @@ use crate::Event;
 ///
 /// button.clicked.raise(&1);
 /// assert_eq!(counter.0.load(Ordering::Relaxed), 1);
-/// assert!(manager.remove_listener(&button, &*counter));
+/// assert!(manager.remove_listener(&button, &counter));
 /// assert!(button.clicked.is_empty(), "and detached with the last listener");
 /// ```
 pub trait WeakEvent: 'static {
@@ -87,6 +88,34 @@ pub trait WeakEvent: 'static {
     /// assert!(Pushed::event(&model).is_none());
     /// ```
     fn event(source: &Self::Source) -> Option<&Event<Self::Args>> {
+        let _ = source;
+        None
+    }
+
+    /// The [`DropNotice`] that announces `source`'s death, for a source with no [`Event`]
+    /// (the default: none).
+    ///
+    /// Without an `Event` or a notice, a dropped source's entries wait for the table's amortised
+    /// upkeep; with one, they go at the next pass. Ignored when [`event`](Self::event) returns
+    /// an `Event` (its drop announces the death already). Called without any lock of the crate
+    /// held, when a source gets its first registration and when its last one goes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{DropNotice, WeakEvent};
+    ///
+    /// #[derive(Default)]
+    /// struct Job { done: DropNotice }
+    /// enum Progress {}
+    /// impl WeakEvent for Progress {
+    ///     type Source = Job;
+    ///     type Args = u32;
+    ///     fn drop_notice(job: &Job) -> Option<&DropNotice> { Some(&job.done) }
+    /// }
+    /// assert!(Progress::drop_notice(&Job::default()).is_some());
+    /// ```
+    fn drop_notice(source: &Self::Source) -> Option<&DropNotice> {
         let _ = source;
         None
     }
@@ -160,6 +189,12 @@ pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
     fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
+
+    /// The property a registration of the built-in property manager listens to (`None`: all,
+    /// or not a property registration).
+    fn property(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A [`WeakEventListener`] held weakly.
@@ -278,6 +313,10 @@ impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
 
     fn listener_addr(&self) -> Option<usize> {
         self.inner.listener_addr()
+    }
+
+    fn property(&self) -> Option<&str> {
+        self.inner.property()
     }
 }
 

@@ -16,7 +16,8 @@ use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
 use crate::table::Table;
 use crate::{WeakEvent, WeakEventListener};
 
-/// A table with this many sources asks for a full pass when it has doubled since the last one.
+/// The table's upkeep floor: the first upkeep runs at this many sources, and the next is never
+/// set lower.
 const MIN_TABLE_MARK: usize = 16;
 
 /// The manager of one event kind `E`: the sender's event holds only this, and this holds
@@ -160,8 +161,6 @@ pub(crate) struct Shared<E: WeakEvent> {
     cleanup: CleanupState,
     /// Registrations per source past which an add warns (`usize::MAX`: never).
     threshold: AtomicUsize,
-    /// Whether to attach to sources' `Event`s (see `unattached`).
-    attach: bool,
 }
 
 impl<E: WeakEvent> WeakEventManager<E> {
@@ -182,7 +181,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(a.stats(), b.stats());
     /// ```
     pub fn new() -> Self {
-        Self::build(None, true)
+        Self::build(None)
     }
 
     /// A private manager with its own cleanup mode.
@@ -198,16 +197,10 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
     /// ```
     pub fn with_cleanup(mode: CleanupMode) -> Self {
-        Self::build(Some(mode), true)
+        Self::build(Some(mode))
     }
 
-    /// A private manager that never attaches to a source's `Event`: it is delivered to only
-    /// through `deliver_event` (the property manager's per-property lists).
-    pub(crate) fn unattached(mode: Option<CleanupMode>) -> Self {
-        Self::build(mode, false)
-    }
-
-    fn build(mode: Option<CleanupMode>, attach: bool) -> Self {
+    fn build(mode: Option<CleanupMode>) -> Self {
         let shared = Arc::new_cyclic(|weak: &Weak<Shared<E>>| Shared {
             table: Table::new(),
             sources: AtomicUsize::new(0),
@@ -216,7 +209,6 @@ impl<E: WeakEvent> WeakEventManager<E> {
             dirty: Mutex::new(Vec::new()),
             cleanup: CleanupState::new(mode),
             threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
-            attach,
         });
         let erased: Arc<dyn Cleanable> = shared.clone();
         cleanup::register(Arc::downgrade(&erased));
@@ -477,10 +469,13 @@ impl<E: WeakEvent> WeakEventManager<E> {
 
     /// Removes the most recent registration of `listener` on `source`; false if there is none.
     ///
-    /// Identity is the listener's address (`&*arc`). Handlers registered with
-    /// [`add_handler`](Self::add_handler) are removed by id, not here. This scans the source's
-    /// list (O(n)); removal by id or by guard is a binary search over the list's increasing ids
-    /// (O(log n)).
+    /// Pass the `Arc` that was registered (`&view`). Identity is the receiver's allocation, so
+    /// any clone of that `Arc` matches; a registration made through another manager or for
+    /// another source does not. From inside the listener, where only `&self` is at hand, use
+    /// [`remove_listener_by_ref`](Self::remove_listener_by_ref). Handlers registered with
+    /// [`add_handler`](Self::add_handler) are removed by id or guard, not here. This scans the
+    /// source's list (O(n)); removal by id or by guard is a binary search over the list's
+    /// increasing ids (O(log n)).
     ///
     /// # Examples
     ///
@@ -498,16 +493,133 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
     /// manager.add_listener(&bus, &view);
     /// manager.add_listener(&bus, &view);
-    /// assert!(manager.remove_listener(&bus, &*view));
+    /// assert!(manager.remove_listener(&bus, &view));
     /// assert_eq!(manager.listener_count(&bus), 1, "one registration per removal");
-    /// assert!(manager.remove_listener(&bus, &*view));
-    /// assert!(!manager.remove_listener(&bus, &*view));
+    /// assert!(manager.remove_listener(&bus, &Arc::clone(&view)), "any clone matches");
+    /// assert!(!manager.remove_listener(&bus, &view));
     /// ```
-    pub fn remove_listener<L: ?Sized>(&self, source: &E::Source, listener: &L) -> bool {
+    ///
+    /// A plain reference is not the registered `Arc`, and does not compile here:
+    ///
+    /// ```compile_fail
+    /// # use std::sync::Arc;
+    /// # use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// manager.remove_listener(&bus, &*view); // use `&view`, or `remove_listener_by_ref`
+    /// ```
+    #[must_use = "false means nothing was registered for this listener on this source"]
+    pub fn remove_listener<L>(&self, source: &E::Source, listener: &Arc<L>) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        self.remove_listener_by_ref(source, &**listener)
+    }
+
+    /// Removes the most recent registration of the listener `listener` points to: for code
+    /// that has only a plain reference, such as a listener removing itself from `&self`.
+    ///
+    /// The reference must point into the registered `Arc` (`&*view`, or `self` inside
+    /// [`receive_weak_event`](WeakEventListener::receive_weak_event)). `L` must be the listener
+    /// type itself: a reference to the `Arc` (`&view`) is not a listener and does not compile;
+    /// pass it to [`remove_listener`](Self::remove_listener) instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// // Listens to the first ping only: it removes itself.
+    /// struct Splash;
+    /// impl WeakEventListener<Ping> for Splash {
+    ///     fn receive_weak_event(&self, bus: &Bus, _: &()) {
+    ///         let removed = WeakEventManager::<Ping>::current().remove_listener_by_ref(bus, self);
+    ///         assert!(removed);
+    ///     }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Ping>::current();
+    /// let (bus, splash) = (Arc::new(Bus), Arc::new(Splash));
+    /// manager.add_listener(&bus, &splash);
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    ///
+    /// The `Arc` itself is not a listener:
+    ///
+    /// ```compile_fail
+    /// # use std::sync::Arc;
+    /// # use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// manager.remove_listener_by_ref(&bus, &view); // use `&*view`, or `remove_listener(&bus, &view)`
+    /// ```
+    #[must_use = "false means nothing was registered for this listener on this source"]
+    pub fn remove_listener_by_ref<L>(&self, source: &E::Source, listener: &L) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
         let addr = addr_of(listener);
+        self.remove_last_where(source, |entry| entry.listener_addr() == Some(addr))
+    }
+
+    /// Removes the most recent registration on `source` whose entry satisfies `pred`.
+    pub(crate) fn remove_last_where(
+        &self,
+        source: &E::Source,
+        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
+    ) -> bool {
         self.shared
             .state_of(source)
-            .is_some_and(|state| state.remove_listener(addr))
+            .is_some_and(|state| state.remove_last(pred))
+    }
+
+    /// Removes the registration `id` on `source` if its entry satisfies `pred`.
+    pub(crate) fn remove_id_where(
+        &self,
+        source: &E::Source,
+        id: RegistrationId,
+        pred: impl FnOnce(&(dyn Entry<E> + 'static)) -> bool,
+    ) -> bool {
+        self.shared
+            .state_of(source)
+            .is_some_and(|state| state.remove_id_where(id.0, pred))
+    }
+
+    /// Registrations on `source` whose entry satisfies `pred`.
+    pub(crate) fn count_where(
+        &self,
+        source: &E::Source,
+        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
+    ) -> usize {
+        self.shared
+            .state_of(source)
+            .map_or(0, |state| state.count_where(pred))
+    }
+
+    /// Registers `entry` on `source` (the built-in managers' own entry forms); `R` names the
+    /// receiver type for the profiler.
+    pub(crate) fn add_entry<X, R>(&self, source: &Arc<E::Source>, entry: X) -> RegistrationId
+    where
+        X: Entry<E> + 'static,
+        R: ?Sized,
+    {
+        self.shared.add(source, node::<E, X, R>(entry))
     }
 
     /// Removes the registration `id` of `source`; false if it is not registered there.
@@ -540,6 +652,12 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// One table lookup, one snapshot, one `Weak::upgrade` per listener; no allocation and no
     /// lock per listener. A source with no listeners gets a no-op. A delivery that meets dead
     /// receivers asks for a cleanup pass over this source.
+    ///
+    /// A sender that delivers this way has no [`Event`](crate::Event) whose drop tells the
+    /// manager it died: give it a [`DropNotice`](crate::DropNotice) (see
+    /// [`WeakEvent::drop_notice`]) and its entries go at the next pass after it dies; without
+    /// one they go at the table's upkeep (see
+    /// [`CleanupMode`](crate::CleanupMode#how-a-dead-source-is-found)).
     ///
     /// # Panics
     ///
@@ -740,6 +858,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// [`ThresholdWarning`]); `None` turns the warning off. The default is
     /// [`DEFAULT_LISTENER_THRESHOLD`].
     ///
+    /// `Some(usize::MAX)` is the same as `None` (no source can hold more than `usize::MAX`
+    /// registrations, so it never warns) and reads back as `None`.
+    ///
     /// # Examples
     ///
     /// ```
@@ -750,6 +871,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// let manager = WeakEventManager::<Ping>::new();
     /// assert_eq!(manager.listener_threshold(), Some(weak_events::DEFAULT_LISTENER_THRESHOLD));
     /// manager.set_listener_threshold(None);
+    /// assert_eq!(manager.listener_threshold(), None);
+    /// manager.set_listener_threshold(Some(usize::MAX)); // can never be crossed
     /// assert_eq!(manager.listener_threshold(), None);
     /// ```
     pub fn set_listener_threshold(&self, threshold: Option<usize>) {
@@ -802,7 +925,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// manager.add_static_listener(&cache);
     /// manager.deliver_static(&2);
     /// assert_eq!(cache.0.load(Ordering::SeqCst), 2);
-    /// assert!(manager.remove_static_listener(&*cache));
+    /// assert!(manager.remove_static_listener(&cache));
     /// ```
     pub fn add_static_listener<L>(&self, listener: &Arc<L>) -> RegistrationId
     where
@@ -872,21 +995,63 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         Subscription::new(self.shared.statics.clone(), id)
     }
 
-    /// Removes the most recent static registration of `listener`; false if there is none.
+    /// Removes the most recent static registration of `listener`, the `Arc` that was
+    /// registered; false if there is none.
     ///
     /// # Examples
     ///
     /// ```
+    /// use std::sync::Arc;
     /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
     ///
     /// enum Tick {}
     /// impl WeakEvent for Tick { type Source = (); type Args = (); }
     /// struct View;
     /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
-    /// assert!(!WeakEventManager::<Tick>::new().remove_static_listener(&View));
+    ///
+    /// let manager = WeakEventManager::<Tick>::new();
+    /// let view = Arc::new(View);
+    /// assert!(!manager.remove_static_listener(&view), "never added");
+    /// manager.add_static_listener(&view);
+    /// assert!(manager.remove_static_listener(&view));
     /// ```
-    pub fn remove_static_listener<L: ?Sized>(&self, listener: &L) -> bool {
-        self.shared.statics.remove_listener(addr_of(listener))
+    #[must_use = "false means nothing was registered for this listener"]
+    pub fn remove_static_listener<L>(&self, listener: &Arc<L>) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        self.remove_static_listener_by_ref(&**listener)
+    }
+
+    /// [`remove_static_listener`](Self::remove_static_listener) from a plain reference into the
+    /// registered `Arc` (a listener removing itself); see
+    /// [`remove_listener_by_ref`](Self::remove_listener_by_ref).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// enum Tick {}
+    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Tick>::new();
+    /// let view = Arc::new(View);
+    /// manager.add_static_listener(&view);
+    /// assert!(manager.remove_static_listener_by_ref(&*view));
+    /// ```
+    #[must_use = "false means nothing was registered for this listener"]
+    pub fn remove_static_listener_by_ref<L>(&self, listener: &L) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let addr = addr_of(listener);
+        self.shared
+            .statics
+            .remove_last(|entry| entry.listener_addr() == Some(addr))
     }
 
     /// Removes the static registration `id`; false if it is not one.
@@ -1009,8 +1174,7 @@ impl<E: WeakEvent> Shared<E> {
             }
             // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
             // so a live source's address is not another source's.
-            let attach_to = self.attach.then_some(source);
-            match state.add(attach_to, node, self.threshold.load(Ordering::Relaxed)) {
+            match state.add(Some(source), node, self.threshold.load(Ordering::Relaxed)) {
                 Ok(added) => return self.added(&state, added),
                 Err(returned) => {
                     // Closed under us: help remove it, then retry on a fresh state.
@@ -1046,13 +1210,21 @@ impl<E: WeakEvent> Shared<E> {
         RegistrationId(added.id)
     }
 
-    /// After a new source was counted: asks for a full pass when the table doubled since the last one, so
-    /// that sources that died unnoticed (no `Event`, no delivery) cost O(1) amortised per insert.
-    fn note_inserted(self: &Arc<Self>) {
+    /// After a new source was counted: when the table has doubled since its last upkeep, drops
+    /// the states of sources that died (the table's own upkeep, in every cleanup mode).
+    ///
+    /// A source with no `Event` and no [`DropNotice`](crate::DropNotice) tells nobody when it
+    /// dies, so only a walk of the table finds it. The walk reads one strong count per source and
+    /// runs no user code (a dead source's `Event` is gone, and dropping an entry drops only weak
+    /// references), so it runs here, on the adding thread, like a vector's growth: the next mark
+    /// is twice what survived it, so the table never holds more than twice the sources that were
+    /// alive at the last upkeep (floor: `MIN_TABLE_MARK`), at O(1) amortised per insert.
+    fn note_inserted(&self) {
         let sources = self.sources.load(Ordering::Relaxed);
         let mark = self.table_mark.load(Ordering::Relaxed);
-        if sources >= mark
-            && self
+        // One thread walks per crossing; the mark is raised first so that the others go on.
+        if sources < mark
+            || self
                 .table_mark
                 .compare_exchange(
                     mark,
@@ -1060,10 +1232,27 @@ impl<E: WeakEvent> Shared<E> {
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 )
-                .is_ok()
+                .is_err()
         {
-            self.request(None);
+            return;
         }
+        let mut report = PurgeReport::default();
+        for state in self.table.values() {
+            if state.source_is_dead() {
+                report.add(state.prune().into_report());
+            }
+        }
+        self.reset_table_mark();
+        self.cleanup.record_upkeep(report);
+    }
+
+    /// Sets the next upkeep mark from what the table holds now (after a walk or a full pass).
+    fn reset_table_mark(&self) {
+        let left = self.sources.load(Ordering::Relaxed);
+        self.table_mark.store(
+            left.saturating_mul(2).max(MIN_TABLE_MARK),
+            Ordering::Relaxed,
+        );
     }
 
     /// Removes `state` from the table if it is still there.
@@ -1098,8 +1287,6 @@ impl<E: WeakEvent> Shared<E> {
         let states = if full {
             let mut all = self.table.values();
             all.push(Arc::clone(&self.statics));
-            self.table_mark
-                .store((all.len() * 2).max(MIN_TABLE_MARK), Ordering::Relaxed);
             all
         } else {
             queued
@@ -1110,17 +1297,17 @@ impl<E: WeakEvent> Shared<E> {
             // Detaching runs user code (`WeakEvent::event`, a source's drop): a panic there must
             // not cost the states after it their pass, whose dirty marks are already cleared.
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.prune())) {
-                Ok(pruned) => {
-                    report.sources_visited += 1;
-                    report.entries_purged += pruned.purged;
-                    report.forgotten_removals += pruned.forgotten;
-                    report.sources_removed += usize::from(pruned.removed_source);
-                }
+                Ok(pruned) => report.add(pruned.into_report()),
                 Err(payload) => {
                     report.sources_visited += 1;
                     panic.get_or_insert(payload);
                 }
             }
+        }
+        if full {
+            // From what survived, not from what the pass found: a table of dead sources must
+            // not double its next mark at every pass.
+            self.reset_table_mark();
         }
         self.cleanup.record(report);
         if let Some(payload) = panic {

@@ -2,16 +2,14 @@
 //! merged-list allocation per delivery.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Condvar, Mutex, PoisonError, Weak};
-use std::thread::ThreadId;
+use std::sync::Arc;
 
 use crate::cleanup::PurgeReport;
-use crate::listener::addr_of;
-use crate::{CleanupMode, Event, RegistrationId, Subscription};
+use crate::listener::{Alive, Entry, HandlerEntry, ListenerEntry};
+use crate::{CleanupMode, Event, ManagerStats, RegistrationId, Subscription};
 use crate::{WeakEvent, WeakEventListener, WeakEventManager};
 
 /// The property name that stands for "all properties" (WPF's `String.Empty`): a change with this
@@ -195,80 +193,43 @@ impl<S: ?Sized> fmt::Debug for PropertyChanged<S> {
     }
 }
 
-/// One private, unattached manager per property name: the router delivers to it. FxHash: the
-/// router looks a name up on every change.
-type Named<S> = HashMap<Box<str>, WeakEventManager<PropertyChanged<S>>, rustc_hash::FxBuildHasher>;
-
-struct Shared<S: NotifyPropertyChanged + ?Sized> {
-    mode: Option<CleanupMode>,
-    /// One private manager per property name ever registered, copy-on-write: a delivery clones
-    /// the `Arc` and looks up with no lock held. Names are few and added rarely.
-    named: Mutex<Arc<Named<S>>>,
-    /// Sources the router is registered on (or being registered on), by address.
-    routed: Mutex<HashMap<usize, Route<S>>>,
-    /// Signalled when a `Route::Pending` settles.
-    route_settled: Condvar,
+/// A registration for one property: it lets a change of another property pass by without
+/// calling its receiver (an all-properties change reaches it).
+struct Named<X> {
+    name: Box<str>,
+    inner: X,
 }
 
-enum Route<S: ?Sized> {
-    /// This thread is registering the router, with no lock held (it runs user code).
-    Pending(ThreadId),
-    /// Registered; the `Weak` reserves the source's address, so an entry is always its source's.
-    Done(Weak<S>),
+impl<X: Alive> Alive for Named<X> {
+    fn is_alive(&self) -> bool {
+        self.inner.is_alive()
+    }
 }
 
-/// The one listener the property manager registers (weakly, in its all-properties manager) on a
-/// source with property-specific listeners: it forwards each change to that property's list.
-struct Router<S: NotifyPropertyChanged + ?Sized> {
-    shared: Weak<Shared<S>>,
-}
-
-impl<S: NotifyPropertyChanged + ?Sized> WeakEventListener<PropertyChanged<S>> for Router<S> {
-    fn receive_weak_event(&self, source: &S, args: &PropertyChangedArgs) {
-        let Some(shared) = self.shared.upgrade() else {
-            return;
-        };
-        let named = shared.snapshot();
+impl<E, X> Entry<E> for Named<X>
+where
+    E: WeakEvent<Args = PropertyChangedArgs>,
+    X: Entry<E>,
+{
+    fn deliver(
+        &self,
+        sender: &E::Source,
+        args: &PropertyChangedArgs,
+        remove: &mut dyn FnMut(),
+    ) -> bool {
         match args.name() {
-            Some(name) => {
-                if let Some(manager) = named.get(name) {
-                    manager.deliver_event(source, args);
-                }
-            }
-            None => {
-                // Every property changed: every property's listeners hear it, even if one of
-                // them panics (the first panic resumes at the end).
-                let mut panic = None;
-                for manager in named.values() {
-                    let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        manager.deliver_event(source, args)
-                    }));
-                    if let Err(payload) = delivered {
-                        panic.get_or_insert(payload);
-                    }
-                }
-                if let Some(payload) = panic {
-                    std::panic::resume_unwind(payload);
-                }
-            }
+            // Another property: not called, but a dead receiver is still reported to the pass.
+            Some(name) if name != &*self.name => self.inner.is_alive(),
+            _ => self.inner.deliver(sender, args, remove),
         }
     }
-}
 
-impl<S: NotifyPropertyChanged + ?Sized> Shared<S> {
-    fn snapshot(&self) -> Arc<Named<S>> {
-        Arc::clone(&self.named.lock().unwrap_or_else(PoisonError::into_inner))
+    fn listener_addr(&self) -> Option<usize> {
+        self.inner.listener_addr()
     }
 
-    /// The manager of `name`, made on first use.
-    fn manager(&self, name: &str) -> WeakEventManager<PropertyChanged<S>> {
-        let mut named = self.named.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(manager) = named.get(name) {
-            return manager.clone();
-        }
-        let manager = WeakEventManager::unattached(self.mode);
-        Arc::make_mut(&mut named).insert(name.into(), manager.clone());
-        manager
+    fn property(&self) -> Option<&str> {
+        Some(&self.name)
     }
 }
 
@@ -276,12 +237,18 @@ impl<S: NotifyPropertyChanged + ?Sized> Shared<S> {
 /// them, and are held weakly.
 ///
 /// A change of property `P` calls `P`'s listeners and the all-properties listeners of that
-/// source, and nothing else, without allocating: each property has its own list, and the
-/// all-properties list holds one forwarding entry per source that routes a change to its
-/// property's list (WPF builds a merged list per delivery instead). A change with no name, or
-/// with [`ALL_PROPERTIES`], reaches every listener of the source. Names are compared exactly.
-/// Within one property's list and within the all-properties list, listeners are called in
-/// registration order; between the two lists the order is unspecified.
+/// source, and nothing else, without allocating (WPF builds a merged list per delivery). A
+/// change with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names
+/// are compared exactly. Listeners are called in registration order, whatever they listen to.
+///
+/// # Costs and lifetimes
+///
+/// A source has one list, as with any [`WeakEventManager`]: a registration for a property
+/// carries that property's name, and a change passes over the source's list once, comparing
+/// names (a length check rejects most), so a change costs what that source's own listeners
+/// cost, never what the names or models seen elsewhere cost. Nothing is kept per name: a name
+/// with no registrations left costs nothing, and a model's last registration going (removed,
+/// guard dropped, purged) detaches the manager from its event, as for any kind.
 ///
 /// # Examples
 ///
@@ -315,9 +282,10 @@ impl<S: NotifyPropertyChanged + ?Sized> Shared<S> {
 /// assert_eq!(*title_view.seen.lock().unwrap(), ["title", "*"]);
 /// ```
 pub struct PropertyChangedManager<S: NotifyPropertyChanged + ?Sized> {
-    all: WeakEventManager<PropertyChanged<S>>,
-    shared: Arc<Shared<S>>,
-    router: Arc<Router<S>>,
+    /// One manager holds every registration of the kind, all-properties and per-property alike:
+    /// a source has one list, so nothing outside the engine's own cleanup keeps a name, a
+    /// router or a second manager alive.
+    manager: WeakEventManager<PropertyChanged<S>>,
 }
 
 impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
@@ -332,10 +300,12 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
     /// # }
     /// let manager = PropertyChangedManager::<Model>::new();
-    /// # let _ = manager;
+    /// assert_eq!(manager.stats().sources, 0);
     /// ```
     pub fn new() -> Self {
-        Self::build(None)
+        PropertyChangedManager {
+            manager: WeakEventManager::new(),
+        }
     }
 
     /// A private manager with its own cleanup mode.
@@ -353,29 +323,17 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.purge().entries_purged, 0);
     /// ```
     pub fn with_cleanup(mode: CleanupMode) -> Self {
-        Self::build(Some(mode))
-    }
-
-    fn build(mode: Option<CleanupMode>) -> Self {
-        let shared = Arc::new(Shared {
-            mode,
-            named: Mutex::new(Arc::new(HashMap::default())),
-            routed: Mutex::new(HashMap::new()),
-            route_settled: Condvar::new(),
-        });
         PropertyChangedManager {
-            all: match mode {
-                Some(mode) => WeakEventManager::with_cleanup(mode),
-                None => WeakEventManager::new(),
-            },
-            router: Arc::new(Router {
-                shared: Arc::downgrade(&shared),
-            }),
-            shared,
+            manager: WeakEventManager::with_cleanup(mode),
         }
     }
 
     /// The process-wide property-changed manager for sources of type `S`.
+    ///
+    /// It shares its registrations with
+    /// [`WeakEventManager::<PropertyChanged<S>>::current()`](WeakEventManager::current) (and so
+    /// with [`DisposeBag::listen_to`](crate::DisposeBag::listen_to)): one table per kind of
+    /// model, whichever face registered.
     ///
     /// # Examples
     ///
@@ -389,68 +347,9 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert!(std::ptr::eq(a, PropertyChangedManager::<Model>::current()));
     /// ```
     pub fn current() -> &'static Self {
-        crate::manager::singleton(Self::new)
-    }
-
-    /// Makes sure the router forwards `source`'s changes to the property lists, once, before
-    /// returning: a raise that starts after an add returned reaches the new listener.
-    fn route(&self, source: &Arc<S>) {
-        let key = addr_of(Arc::as_ptr(source));
-        let me = std::thread::current().id();
-        let shared = &self.shared;
-        let mut routed = shared.routed.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
-            match routed.get(&key) {
-                Some(Route::Done(_)) => return,
-                // Re-entered from user code on the registering thread: it finishes the job.
-                Some(Route::Pending(thread)) if *thread == me => return,
-                Some(Route::Pending(_)) => {
-                    routed = shared
-                        .route_settled
-                        .wait(routed)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                None => break,
-            }
-        }
-        if routed.len() >= 16 && routed.len().is_power_of_two() {
-            routed.retain(|_, route| match route {
-                Route::Done(source) => source.strong_count() > 0,
-                Route::Pending(_) => true,
-            });
-        }
-        routed.insert(key, Route::Pending(me));
-        drop(routed);
-        // Attaching runs user code (`property_changed`): no lock held.
-        let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.all.add_listener(source, &self.router)
-        }));
-        let mut routed = shared.routed.lock().unwrap_or_else(PoisonError::into_inner);
-        match added {
-            Ok(_) => {
-                routed.insert(key, Route::Done(Arc::downgrade(source)));
-            }
-            Err(payload) => {
-                // Not routed: the next add tries again.
-                routed.remove(&key);
-                drop(routed);
-                shared.route_settled.notify_all();
-                std::panic::resume_unwind(payload);
-            }
-        }
-        drop(routed);
-        shared.route_settled.notify_all();
-    }
-
-    fn is_routed(&self, source: &S) -> bool {
-        matches!(
-            self.shared
-                .routed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(&addr_of(source)),
-            Some(Route::Done(weak)) if weak.strong_count() > 0
-        )
+        crate::manager::singleton(|| PropertyChangedManager {
+            manager: WeakEventManager::current().clone(),
+        })
     }
 
     /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
@@ -492,12 +391,13 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
         if property.is_empty() {
-            return self.all.add_listener(source, listener);
+            return self.manager.add_listener(source, listener);
         }
-        let manager = self.shared.manager(property);
-        let id = manager.add_listener(source, listener);
-        self.route(source);
-        id
+        let entry = Named {
+            name: property.into(),
+            inner: ListenerEntry::new(listener),
+        };
+        self.manager.add_entry::<_, L>(source, entry)
     }
 
     /// Registers `receiver` and a plain `fn` for changes of `property` on `source`.
@@ -517,6 +417,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// let label = Arc::new(Mutex::new(0));
     /// manager.add_handler(&model, "count", &label, |label, _, _| *label.lock().unwrap() += 1);
     /// model.changed.raise(&PropertyChangedArgs::of("count"));
+    /// model.changed.raise(&PropertyChangedArgs::of("other"));
     /// assert_eq!(*label.lock().unwrap(), 1);
     /// ```
     pub fn add_handler<R>(
@@ -530,12 +431,13 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         R: Send + Sync + ?Sized + 'static,
     {
         if property.is_empty() {
-            return self.all.add_handler(source, receiver, handler);
+            return self.manager.add_handler(source, receiver, handler);
         }
-        let manager = self.shared.manager(property);
-        let id = manager.add_handler(source, receiver, handler);
-        self.route(source);
-        id
+        let entry = Named {
+            name: property.into(),
+            inner: HandlerEntry::<PropertyChanged<S>, R>::new(receiver, handler),
+        };
+        self.manager.add_entry::<_, R>(source, entry)
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
@@ -561,20 +463,20 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.listener_count(&model, "title"), 1);
     /// drop(guard);
     /// assert_eq!(manager.listener_count(&model, "title"), 0);
+    /// assert!(model.changed.is_empty(), "nothing is left on the model's event");
     /// ```
     pub fn subscribe<L>(&self, source: &Arc<S>, property: &str, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        if property.is_empty() {
-            return self.all.subscribe(source, listener);
-        }
-        let subscription = self.shared.manager(property).subscribe(source, listener);
-        self.route(source);
-        subscription
+        let id = self.add_listener(source, property, listener);
+        self.manager.guard(source, id)
     }
 
-    /// Removes the most recent registration of `listener` for `property` on `source`.
+    /// Removes the most recent registration of `listener` (the `Arc` that was registered) for
+    /// `property` on `source`; false if there is none.
+    ///
+    /// [`ALL_PROPERTIES`] removes an all-properties registration only.
     ///
     /// # Examples
     ///
@@ -594,20 +496,54 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// let manager = PropertyChangedManager::<Model>::new();
     /// let (model, view) = (Arc::new(Model::default()), Arc::new(View));
     /// manager.add_listener(&model, "title", &view);
-    /// assert!(!manager.remove_listener(&model, "width", &*view), "registered for title only");
-    /// assert!(manager.remove_listener(&model, "title", &*view));
+    /// assert!(!manager.remove_listener(&model, "width", &view), "registered for title only");
+    /// assert!(manager.remove_listener(&model, "title", &view));
     /// ```
-    pub fn remove_listener<L: ?Sized>(&self, source: &S, property: &str, listener: &L) -> bool {
-        if property.is_empty() {
-            return self.all.remove_listener(source, listener);
-        }
-        self.shared
-            .snapshot()
-            .get(property)
-            .is_some_and(|manager| manager.remove_listener(source, listener))
+    #[must_use = "false means nothing was registered for this listener and property"]
+    pub fn remove_listener<L>(&self, source: &S, property: &str, listener: &Arc<L>) -> bool
+    where
+        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+    {
+        self.remove_listener_by_ref(source, property, &**listener)
     }
 
-    /// Removes the registration `id` of `property` on `source`.
+    /// [`remove_listener`](Self::remove_listener) from a plain reference into the registered
+    /// `Arc` (a listener removing itself); see
+    /// [`WeakEventManager::remove_listener_by_ref`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
+    /// # use weak_events::{PropertyChangedManager, WeakEventListener};
+    /// # #[derive(Default)]
+    /// # struct Model { changed: Event<PropertyChangedArgs> }
+    /// # impl NotifyPropertyChanged for Model {
+    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+    /// # }
+    /// # struct View;
+    /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+    /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
+    /// # }
+    /// let manager = PropertyChangedManager::<Model>::new();
+    /// let (model, view) = (Arc::new(Model::default()), Arc::new(View));
+    /// manager.add_listener(&model, "title", &view);
+    /// assert!(manager.remove_listener_by_ref(&model, "title", &*view));
+    /// ```
+    #[must_use = "false means nothing was registered for this listener and property"]
+    pub fn remove_listener_by_ref<L>(&self, source: &S, property: &str, listener: &L) -> bool
+    where
+        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+    {
+        let addr = crate::listener::addr_of(listener);
+        let wanted = (!property.is_empty()).then_some(property);
+        self.manager.remove_last_where(source, |entry| {
+            entry.listener_addr() == Some(addr) && entry.property() == wanted
+        })
+    }
+
+    /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
     ///
     /// # Examples
     ///
@@ -622,17 +558,15 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// let manager = PropertyChangedManager::<Model>::new();
     /// let (model, receiver) = (Arc::new(Model::default()), Arc::new(()));
     /// let id = manager.add_handler(&model, "title", &receiver, |_, _, _| {});
+    /// assert!(!manager.remove_registration(&model, "width", id), "not a width registration");
     /// assert!(manager.remove_registration(&model, "title", id));
     /// assert!(!manager.remove_registration(&model, "title", id));
     /// ```
+    #[must_use = "false means `id` was not registered for this property on this source"]
     pub fn remove_registration(&self, source: &S, property: &str, id: RegistrationId) -> bool {
-        if property.is_empty() {
-            return self.all.remove_registration(source, id);
-        }
-        self.shared
-            .snapshot()
-            .get(property)
-            .is_some_and(|manager| manager.remove_registration(source, id))
+        let wanted = (!property.is_empty()).then_some(property);
+        self.manager
+            .remove_id_where(source, id, |entry| entry.property() == wanted)
     }
 
     /// Registrations for `property` on `source` ([`ALL_PROPERTIES`]: the all-properties ones).
@@ -640,6 +574,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// # Examples
     ///
     /// ```
+    /// # use std::sync::Arc;
     /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
     /// # #[derive(Default)]
     /// # struct Model { changed: Event<PropertyChangedArgs> }
@@ -647,17 +582,15 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
     /// # }
     /// let manager = PropertyChangedManager::<Model>::new();
-    /// assert_eq!(manager.listener_count(&Model::default(), "title"), 0);
+    /// let (model, receiver) = (Arc::new(Model::default()), Arc::new(()));
+    /// manager.add_handler(&model, "title", &receiver, |_, _, _| {});
+    /// assert_eq!(manager.listener_count(&model, "title"), 1);
+    /// assert_eq!(manager.listener_count(&model, ""), 0);
     /// ```
     pub fn listener_count(&self, source: &S, property: &str) -> usize {
-        if property.is_empty() {
-            let routed = usize::from(self.is_routed(source));
-            return self.all.listener_count(source).saturating_sub(routed);
-        }
-        self.shared
-            .snapshot()
-            .get(property)
-            .map_or(0, |manager| manager.listener_count(source))
+        let wanted = (!property.is_empty()).then_some(property);
+        self.manager
+            .count_where(source, |entry| entry.property() == wanted)
     }
 
     /// Delivers a change from `source` as if it raised its event (for sources that notify
@@ -680,10 +613,10 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(*hits.lock().unwrap(), 1);
     /// ```
     pub fn deliver_event(&self, source: &S, args: &PropertyChangedArgs) {
-        self.all.deliver_event(source, args);
+        self.manager.deliver_event(source, args);
     }
 
-    /// Runs a full cleanup pass over the all-properties list and every property's list now.
+    /// Runs a full cleanup pass now.
     ///
     /// # Examples
     ///
@@ -702,12 +635,30 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.purge().entries_purged, 1);
     /// ```
     pub fn purge(&self) -> PurgeReport {
-        let mut report = PurgeReport::default();
-        for manager in self.shared.snapshot().values() {
-            report.add(manager.purge());
-        }
-        report.add(self.all.purge());
-        report
+        self.manager.purge()
+    }
+
+    /// The table and cleanup counters, every property's registrations included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
+    /// # #[derive(Default)]
+    /// # struct Model { changed: Event<PropertyChangedArgs> }
+    /// # impl NotifyPropertyChanged for Model {
+    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+    /// # }
+    /// let manager = PropertyChangedManager::<Model>::new();
+    /// let (model, view) = (Arc::new(Model::default()), Arc::new(()));
+    /// manager.add_handler(&model, "title", &view, |_, _, _| {});
+    /// manager.add_handler(&model, "", &view, |_, _, _| {});
+    /// let stats = manager.stats();
+    /// assert_eq!((stats.sources, stats.registrations), (1, 2));
+    /// ```
+    pub fn stats(&self) -> ManagerStats {
+        self.manager.stats()
     }
 }
 
@@ -718,13 +669,10 @@ impl<S: NotifyPropertyChanged + ?Sized> Default for PropertyChangedManager<S> {
 }
 
 impl<S: NotifyPropertyChanged + ?Sized> fmt::Debug for PropertyChangedManager<S> {
-    /// Never blocks: prints the number of property lists, or `<locked>`.
+    /// Never blocks: prints the underlying manager.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("PropertyChangedManager");
-        match self.shared.named.try_lock() {
-            Ok(named) => s.field("properties", &named.len()),
-            Err(_) => s.field("properties", &format_args!("<locked>")),
-        };
-        s.field("all", &self.all).finish_non_exhaustive()
+        f.debug_struct("PropertyChangedManager")
+            .field("manager", &self.manager)
+            .finish_non_exhaustive()
     }
 }

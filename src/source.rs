@@ -1,5 +1,5 @@
 //! One source's state in a manager: its listener list, whether the manager is attached to the
-//! source's `Event`, and its place in the cleanup queue.
+//! source's `Event` (or watches its `DropNotice`), and its place in the cleanup queue.
 //!
 //! # Synchronization
 //!
@@ -12,10 +12,12 @@
 //! `Attaching`; concurrent adds wait on `attached` so that no add returns before the forwarding
 //! handler is in place (a raise that starts after an add returned reaches the new listener). An
 //! add made by the attaching thread itself (from inside `WeakEvent::event`) does not wait: the
-//! outer add finishes the attach before it returns.
+//! outer add finishes the attach before it returns. Watching a `DropNotice` follows the same
+//! protocol: the watcher is a handler on the notice's own `Event`.
 
 use std::sync::{Arc, Weak};
 
+use crate::cleanup::PurgeReport;
 use crate::event::EventToken;
 use crate::list::{call_each, Node, Slots, Snapshot};
 use crate::listener::Entry;
@@ -56,9 +58,19 @@ enum Attach {
     Detached,
     /// The thread named here is subscribing the forwarding handler, with the lock released.
     Attaching(crate::sync::ThreadId),
-    Attached(EventToken),
-    /// The kind has no `Event` for this source, or this is the static list.
+    Attached(Hook),
+    /// The kind has neither an `Event` nor a `DropNotice` for this source, or this is the
+    /// static list.
     NoEvent,
+}
+
+/// What the manager attached to a source.
+#[derive(Clone, Copy)]
+enum Hook {
+    /// The forwarding handler, on the source's `Event`.
+    Event(EventToken),
+    /// A watcher on the source's `DropNotice`: it delivers nothing, its drop announces the death.
+    Notice(EventToken),
 }
 
 /// What one pass over one source did.
@@ -78,8 +90,19 @@ pub(crate) struct Added {
     pub(crate) crossed: Option<usize>,
 }
 
+impl Pruned {
+    pub(crate) fn into_report(self) -> PurgeReport {
+        PurgeReport {
+            sources_visited: 1,
+            entries_purged: self.purged,
+            forgotten_removals: self.forgotten,
+            sources_removed: usize::from(self.removed_source),
+        }
+    }
+}
+
 /// A closed state's attachment, to undo once the lock is released.
-struct Closing(Option<EventToken>);
+struct Closing(Option<Hook>);
 
 impl<E: WeakEvent> SourceState<E> {
     pub(crate) fn new(
@@ -161,12 +184,19 @@ impl<E: WeakEvent> SourceState<E> {
     /// the outcome and wakes the adds waiting for it.
     fn attach(self: &Arc<Self>, source: &Arc<E::Source>) -> crate::sync::MutexGuard<'_, Inner<E>> {
         let subscribed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            E::event(source).map(|event| {
-                let forwarder = Forwarder {
-                    state: Arc::clone(self),
-                };
-                event.subscribe(move |args| forwarder.raise(args))
-            })
+            let forwarder = Forwarder {
+                state: Arc::clone(self),
+            };
+            if let Some(event) = E::event(source) {
+                Some(Hook::Event(
+                    event.subscribe(move |args| forwarder.raise(args)),
+                ))
+            } else {
+                // Never called: the watcher's drop (with the source's) is the announcement.
+                E::drop_notice(source).map(|notice| {
+                    Hook::Notice(notice.event().subscribe(move |()| forwarder.keep()))
+                })
+            }
         }));
         let mut inner = lock(&self.inner);
         let token = match subscribed {
@@ -183,8 +213,8 @@ impl<E: WeakEvent> SourceState<E> {
             // Closed while we attached (a purge found the list empty): undo, and let the add retry.
             drop(inner);
             self.attached.notify_all();
-            if let (Some(token), Some(event)) = (token, E::event(source)) {
-                event.unsubscribe(token);
+            if let Some(hook) = token {
+                unhook::<E>(source, hook);
             }
             return lock(&self.inner);
         }
@@ -203,9 +233,18 @@ impl<E: WeakEvent> SourceState<E> {
         self.remove_with(|slots| slots.remove(id))
     }
 
-    /// Removes the most recent registration of the listener at `addr`.
-    pub(crate) fn remove_listener(&self, addr: usize) -> bool {
-        self.remove_with(|slots| slots.remove_last(|entry| entry.listener_addr() == Some(addr)))
+    /// Removes the registration `id` if its entry satisfies `pred`.
+    pub(crate) fn remove_id_where(
+        &self,
+        id: u64,
+        pred: impl FnOnce(&(dyn Entry<E> + 'static)) -> bool,
+    ) -> bool {
+        self.remove_with(|slots| slots.remove_if(id, pred))
+    }
+
+    /// Removes the most recent registration whose entry satisfies `pred`.
+    pub(crate) fn remove_last(&self, pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool) -> bool {
+        self.remove_with(|slots| slots.remove_last(pred))
     }
 
     fn remove_with(
@@ -234,10 +273,7 @@ impl<E: WeakEvent> SourceState<E> {
         if inner.closed {
             return Pruned::default();
         }
-        let source_dead = self
-            .source
-            .as_ref()
-            .is_some_and(|source| source.strong_count() == 0);
+        let source_dead = self.source_is_dead();
         let mut forgotten = 0;
         let (purged, garbage) = inner.slots.retain(|entry| {
             let alive = entry.is_alive();
@@ -290,10 +326,8 @@ impl<E: WeakEvent> SourceState<E> {
 
     fn detach(&self, Closing(token): Closing) {
         // Never call into a dead source: if it died, its `Event` (and our handler) went with it.
-        if let (Some(token), Some(source)) = (token, self.source()) {
-            if let Some(event) = E::event(&source) {
-                event.unsubscribe(token);
-            }
+        if let (Some(hook), Some(source)) = (token, self.source()) {
+            unhook::<E>(&source, hook);
         }
     }
 
@@ -305,19 +339,40 @@ impl<E: WeakEvent> SourceState<E> {
         }
     }
 
+    /// Whether the source died (never true for the static list).
+    pub(crate) fn source_is_dead(&self) -> bool {
+        self.source
+            .as_ref()
+            .is_some_and(|source| source.strong_count() == 0)
+    }
+
     pub(crate) fn source(&self) -> Option<Arc<E::Source>> {
         self.source.as_ref().and_then(Weak::upgrade)
     }
 
-    /// Registrations, and how many of their receivers are alive.
+    /// Registrations, and how many of them are live: receiver alive and source alive (a dead
+    /// source's registrations are garbage whatever their receivers).
     pub(crate) fn counts(&self) -> (usize, usize) {
         let inner = lock(&self.inner);
-        let alive = inner
-            .slots
-            .iter()
-            .filter(|s| s.node.value.is_alive())
-            .count();
+        let alive = if self.source_is_dead() {
+            0
+        } else {
+            inner
+                .slots
+                .iter()
+                .filter(|s| s.node.value.is_alive())
+                .count()
+        };
         (inner.slots.live(), alive)
+    }
+
+    /// Registrations not removed whose entry satisfies `pred`.
+    pub(crate) fn count_where(
+        &self,
+        mut pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
+    ) -> usize {
+        let inner = lock(&self.inner);
+        inner.slots.iter().filter(|s| pred(&s.node.value)).count()
     }
 
     /// Registrations not removed.
@@ -329,6 +384,22 @@ impl<E: WeakEvent> SourceState<E> {
     pub(crate) fn request_cleanup(self: &Arc<Self>) {
         if let Some(manager) = self.manager.upgrade() {
             manager.request(Some(self));
+        }
+    }
+}
+
+/// Takes the manager's handler or watcher off `source`.
+fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
+    match hook {
+        Hook::Event(token) => {
+            if let Some(event) = E::event(source) {
+                event.unsubscribe(token);
+            }
+        }
+        Hook::Notice(token) => {
+            if let Some(notice) = E::drop_notice(source) {
+                notice.event().unsubscribe(token);
+            }
         }
     }
 }
@@ -387,16 +458,17 @@ impl<E: WeakEvent> Forwarder<E> {
     }
 }
 
+impl<E: WeakEvent> Forwarder<E> {
+    /// What a `DropNotice` watcher does when called: nothing (the crate never raises a notice).
+    fn keep(&self) {}
+}
+
 impl<E: WeakEvent> Drop for Forwarder<E> {
-    /// Dropped by the source's `Event`: either the manager detached it, or the source died. In
+    /// Dropped by the source's `Event` (or `DropNotice`): either the manager detached it, or the
+    /// source died. In
     /// the second case the source's entries are garbage now, so ask for a pass over it.
     fn drop(&mut self) {
-        let source_dead = self
-            .state
-            .source
-            .as_ref()
-            .is_some_and(|source| source.strong_count() == 0);
-        if source_dead {
+        if self.state.source_is_dead() {
             self.state.request_cleanup();
         }
     }

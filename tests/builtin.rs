@@ -124,12 +124,12 @@ fn duplicates_fire_twice_and_one_remove_removes_one() {
     manager.add_listener(&model, "title", &view);
     model.set("title");
     assert_eq!(view.heard().len(), 2);
-    assert!(manager.remove_listener(&model, "title", &*view));
+    assert!(manager.remove_listener(&model, "title", &view));
     model.set("title");
     assert_eq!(view.heard().len(), 3);
-    assert!(manager.remove_listener(&model, "title", &*view));
-    assert!(!manager.remove_listener(&model, "title", &*view));
-    assert!(!manager.remove_listener(&model, "never-registered", &*view));
+    assert!(manager.remove_listener(&model, "title", &view));
+    assert!(!manager.remove_listener(&model, "title", &view));
+    assert!(!manager.remove_listener(&model, "never-registered", &view));
     model.set("title");
     assert_eq!(view.heard().len(), 3);
 }

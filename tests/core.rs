@@ -153,12 +153,12 @@ fn duplicates_are_called_once_each_and_removed_one_at_a_time() {
     bus.ping.raise(&0);
     assert_eq!(twice.calls(), 2);
 
-    assert!(manager.remove_listener(&bus, &*twice));
+    assert!(manager.remove_listener(&bus, &twice));
     bus.ping.raise(&0);
     assert_eq!(twice.calls(), 3);
-    assert!(manager.remove_listener(&bus, &*twice));
+    assert!(manager.remove_listener(&bus, &twice));
     assert!(
-        !manager.remove_listener(&bus, &*twice),
+        !manager.remove_listener(&bus, &twice),
         "nothing left to remove"
     );
     assert!(bus.ping.is_empty(), "detached with the last registration");
@@ -173,12 +173,12 @@ fn removing_what_was_never_added_returns_false_and_changes_nothing() {
     let registered = Recorder::new(1, &log);
     let stranger = Recorder::new(2, &log);
     let id = manager.add_listener(&bus, &registered);
-    assert!(!manager.remove_listener(&bus, &*stranger));
-    assert!(!manager.remove_listener(&other_bus, &*registered));
+    assert!(!manager.remove_listener(&bus, &stranger));
+    assert!(!manager.remove_listener(&other_bus, &registered));
     assert!(!manager.remove_registration(&other_bus, id));
     // A handler's receiver is not a listener: identity removal does not touch it.
     let hid = manager.add_handler(&bus, &stranger, |_, _, _| {});
-    assert!(!manager.remove_listener(&bus, &*stranger));
+    assert!(!manager.remove_listener(&bus, &stranger));
     assert_eq!(manager.listener_count(&bus), 2);
     bus.ping.raise(&0);
     assert_eq!(registered.calls(), 1);
@@ -260,7 +260,7 @@ fn a_listener_can_remove_itself() {
         Arc::new(FnListener(move |bus: &Bus, _: &u32| {
             calls.fetch_add(1, Ordering::SeqCst);
             let me = me.lock().unwrap().upgrade().unwrap();
-            assert!(manager.remove_listener(bus, &*me));
+            assert!(manager.remove_listener(bus, &me));
         }))
     };
     *me.lock().unwrap() = Arc::downgrade(&listener);
@@ -344,8 +344,8 @@ fn a_panicking_listener_does_not_stop_the_others() {
     assert_eq!(entries(&log), [1, 3], "both others were called");
 
     // Fully usable afterwards: add, remove, deliver.
-    assert!(manager.remove_listener(&bus, &*bomb));
-    assert!(manager.remove_listener(&bus, &*bomb2));
+    assert!(manager.remove_listener(&bus, &bomb));
+    assert!(manager.remove_listener(&bus, &bomb2));
     let late = Recorder::new(4, &log);
     manager.add_listener(&bus, &late);
     manager.deliver_event(&bus, &0);
@@ -487,7 +487,7 @@ fn current_is_one_manager_per_event_kind() {
         WeakEventManager::<Direct>::current().listener_count(&bus),
         0
     );
-    assert!(a.remove_listener(&bus, &*listener));
+    assert!(a.remove_listener(&bus, &listener));
 }
 
 #[test]

@@ -241,7 +241,7 @@ impl World {
             return false;
         };
         let generation = self.inner.lock().unwrap().generations[r];
-        let removed = self.manager.remove_listener(&bus, &*receiver);
+        let removed = self.manager.remove_listener(&bus, &receiver);
         let mut state = self.inner.lock().unwrap();
         let list = &mut state.lists[s];
         let model = list.iter().rposition(|reg| {
@@ -455,5 +455,346 @@ proptest! {
         world.manager.purge();
         let stats = world.manager.stats();
         prop_assert_eq!((stats.sources, stats.registrations), (0, 0));
+    }
+}
+
+/// The same discipline for the two paths the main model does not take: sources with no
+/// `Event` (delivered with `deliver_event`, and found dead only by a pass), and the property
+/// manager with names made at run time. After every delivery each receiver's calls match the
+/// model; after every purge the tables hold exactly the model's live sources and registrations.
+mod direct_and_named {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+    use weak_events::{
+        CleanupMode, Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs,
+        PropertyChangedManager, RegistrationId, Subscription, WeakEvent, WeakEventListener,
+        WeakEventManager,
+    };
+
+    const SLOTS: usize = 3;
+    const RECEIVERS: usize = 3;
+    /// Property names `p1`..`p3`, made at run time; 0 stands for all properties.
+    const NAMES: u8 = 4;
+
+    /// A sender with no `Event` and no `DropNotice`.
+    struct Plain;
+    enum Direct {}
+    impl WeakEvent for Direct {
+        type Source = Plain;
+        type Args = ();
+    }
+
+    #[derive(Default)]
+    struct Doc {
+        changed: Event<PropertyChangedArgs>,
+    }
+    impl NotifyPropertyChanged for Doc {
+        fn property_changed(&self) -> &Event<PropertyChangedArgs> {
+            &self.changed
+        }
+    }
+
+    #[derive(Default)]
+    struct Rec {
+        calls: AtomicUsize,
+    }
+    impl WeakEventListener<Direct> for Rec {
+        fn receive_weak_event(&self, _: &Plain, _: &()) {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    impl WeakEventListener<PropertyChanged<Doc>> for Rec {
+        fn receive_weak_event(&self, _: &Doc, _: &PropertyChangedArgs) {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn name(n: u8) -> String {
+        if n == 0 {
+            String::new()
+        } else {
+            format!("p{n}")
+        }
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Op {
+        AddDirect(usize, usize),
+        AddNamed(usize, u8, usize),
+        SubscribeNamed(usize, u8, usize),
+        DropGuard(usize),
+        RemoveNamed(usize, u8, usize),
+        DropReceiver(usize),
+        DropPlain(usize),
+        DropDoc(usize),
+        DeliverDirect(usize),
+        Change(usize, u8),
+        Purge,
+        RunPending,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let s = 0..SLOTS;
+        let r = 0..RECEIVERS;
+        let n = 0..NAMES;
+        prop_oneof![
+            3 => (s.clone(), r.clone()).prop_map(|(s, r)| Op::AddDirect(s, r)),
+            3 => (s.clone(), n.clone(), r.clone()).prop_map(|(s, n, r)| Op::AddNamed(s, n, r)),
+            2 => (s.clone(), n.clone(), r.clone())
+                .prop_map(|(s, n, r)| Op::SubscribeNamed(s, n, r)),
+            1 => (0..8usize).prop_map(Op::DropGuard),
+            2 => (s.clone(), n.clone(), r.clone()).prop_map(|(s, n, r)| Op::RemoveNamed(s, n, r)),
+            1 => r.prop_map(Op::DropReceiver),
+            1 => s.clone().prop_map(Op::DropPlain),
+            1 => s.clone().prop_map(Op::DropDoc),
+            3 => s.clone().prop_map(Op::DeliverDirect),
+            3 => (s, n).prop_map(|(s, n)| Op::Change(s, n)),
+            1 => Just(Op::Purge),
+            1 => Just(Op::RunPending),
+        ]
+    }
+
+    /// A registration in the model: (name, receiver slot, generation, id); name 0 is "all", and
+    /// direct registrations use 0.
+    type Reg = (u8, usize, u64, RegistrationId);
+
+    struct World {
+        direct: WeakEventManager<Direct>,
+        named: PropertyChangedManager<Doc>,
+        plains: [Option<Arc<Plain>>; SLOTS],
+        docs: [Option<Arc<Doc>>; SLOTS],
+        receivers: [Option<Arc<Rec>>; RECEIVERS],
+        generations: [u64; RECEIVERS],
+        expected: std::collections::HashMap<(usize, u64), usize>,
+        direct_lists: [Vec<Reg>; SLOTS],
+        named_lists: [Vec<Reg>; SLOTS],
+        guards: Vec<(usize, RegistrationId, Subscription)>,
+    }
+
+    impl World {
+        fn new() -> World {
+            World {
+                direct: WeakEventManager::with_cleanup(CleanupMode::Manual),
+                named: PropertyChangedManager::with_cleanup(CleanupMode::Manual),
+                plains: Default::default(),
+                docs: Default::default(),
+                receivers: Default::default(),
+                generations: [0; RECEIVERS],
+                expected: Default::default(),
+                direct_lists: Default::default(),
+                named_lists: Default::default(),
+                guards: Vec::new(),
+            }
+        }
+
+        fn alive(&self, reg: &Reg) -> bool {
+            self.receivers[reg.1].is_some() && self.generations[reg.1] == reg.2
+        }
+
+        fn receiver(&mut self, r: usize) -> (Arc<Rec>, u64) {
+            if self.receivers[r].is_none() {
+                self.generations[r] += 1;
+                self.receivers[r] = Some(Arc::new(Rec::default()));
+            }
+            (
+                Arc::clone(self.receivers[r].as_ref().unwrap()),
+                self.generations[r],
+            )
+        }
+
+        fn plain(&mut self, s: usize) -> Arc<Plain> {
+            Arc::clone(self.plains[s].get_or_insert_with(|| Arc::new(Plain)))
+        }
+
+        fn doc(&mut self, s: usize) -> Arc<Doc> {
+            Arc::clone(self.docs[s].get_or_insert_with(Default::default))
+        }
+
+        fn apply(&mut self, op: Op) {
+            match op {
+                Op::AddDirect(s, r) => {
+                    let plain = self.plain(s);
+                    let (receiver, generation) = self.receiver(r);
+                    let id = self.direct.add_listener(&plain, &receiver);
+                    self.direct_lists[s].push((0, r, generation, id));
+                }
+                Op::AddNamed(s, n, r) => {
+                    let doc = self.doc(s);
+                    let (receiver, generation) = self.receiver(r);
+                    let id = self.named.add_listener(&doc, &name(n), &receiver);
+                    self.named_lists[s].push((n, r, generation, id));
+                }
+                Op::SubscribeNamed(s, n, r) => {
+                    let doc = self.doc(s);
+                    let (receiver, generation) = self.receiver(r);
+                    let guard = self.named.subscribe(&doc, &name(n), &receiver);
+                    let id = guard.id();
+                    self.named_lists[s].push((n, r, generation, id));
+                    self.guards.push((s, id, guard));
+                }
+                Op::DropGuard(i) => {
+                    if !self.guards.is_empty() {
+                        let (s, id, guard) = self.guards.remove(i % self.guards.len());
+                        drop(guard);
+                        self.named_lists[s].retain(|reg| reg.3 != id);
+                    }
+                }
+                Op::RemoveNamed(s, n, r) => {
+                    let (Some(doc), Some(receiver)) =
+                        (self.docs[s].clone(), self.receivers[r].clone())
+                    else {
+                        return;
+                    };
+                    let removed = self.named.remove_listener(&doc, &name(n), &receiver);
+                    let generation = self.generations[r];
+                    let model = self.named_lists[s]
+                        .iter()
+                        .rposition(|reg| reg.0 == n && reg.1 == r && reg.2 == generation);
+                    assert_eq!(removed, model.is_some(), "remove_listener disagrees");
+                    if let Some(i) = model {
+                        self.named_lists[s].remove(i);
+                    }
+                }
+                Op::DropReceiver(r) => self.receivers[r] = None,
+                Op::DropPlain(s) => {
+                    self.direct_lists[s].clear();
+                    if let Some(plain) = self.plains[s].take() {
+                        let weak = Arc::downgrade(&plain);
+                        drop(plain);
+                        assert!(weak.upgrade().is_none(), "a source was kept alive");
+                    }
+                }
+                Op::DropDoc(s) => {
+                    self.named_lists[s].clear();
+                    self.guards.retain(|(gs, _, _)| *gs != s);
+                    self.docs[s] = None;
+                }
+                Op::DeliverDirect(s) => {
+                    let Some(plain) = self.plains[s].clone() else {
+                        return;
+                    };
+                    self.direct.deliver_event(&plain, &());
+                    for reg in self.direct_lists[s].clone() {
+                        if self.alive(&reg) {
+                            *self.expected.entry((reg.1, reg.2)).or_default() += 1;
+                        }
+                    }
+                }
+                Op::Change(s, n) => {
+                    let Some(doc) = self.docs[s].clone() else {
+                        return;
+                    };
+                    doc.changed.raise(&PropertyChangedArgs::new(name(n)));
+                    for reg in self.named_lists[s].clone() {
+                        if self.alive(&reg) && (n == 0 || reg.0 == 0 || reg.0 == n) {
+                            *self.expected.entry((reg.1, reg.2)).or_default() += 1;
+                        }
+                    }
+                }
+                Op::Purge => {
+                    self.direct.purge();
+                    self.named.purge();
+                    self.check_tables();
+                }
+                Op::RunPending => {
+                    self.direct.run_pending_cleanup();
+                }
+            }
+            self.check_calls();
+        }
+
+        fn check_calls(&self) {
+            for r in 0..RECEIVERS {
+                if let Some(receiver) = &self.receivers[r] {
+                    let expected = self
+                        .expected
+                        .get(&(r, self.generations[r]))
+                        .copied()
+                        .unwrap_or(0);
+                    assert_eq!(
+                        receiver.calls.load(Ordering::SeqCst),
+                        expected,
+                        "receiver {r}"
+                    );
+                }
+            }
+        }
+
+        /// After a full pass: exactly the live sources and registrations are left.
+        fn check_tables(&self) {
+            let live = |lists: &[Vec<Reg>; SLOTS], present: &dyn Fn(usize) -> bool| {
+                let regs: Vec<usize> = (0..SLOTS)
+                    .map(|s| {
+                        if present(s) {
+                            lists[s].iter().filter(|reg| self.alive(reg)).count()
+                        } else {
+                            0
+                        }
+                    })
+                    .collect();
+                (
+                    regs.iter().filter(|&&n| n > 0).count(),
+                    regs.iter().sum::<usize>(),
+                )
+            };
+            let direct = self.direct.stats();
+            let expected = live(&self.direct_lists, &|s| self.plains[s].is_some());
+            assert_eq!(
+                (direct.sources, direct.registrations),
+                expected,
+                "direct table"
+            );
+            let named = self.named.stats();
+            let expected = live(&self.named_lists, &|s| self.docs[s].is_some());
+            assert_eq!(
+                (named.sources, named.registrations),
+                expected,
+                "property table"
+            );
+            for s in 0..SLOTS {
+                let Some(doc) = &self.docs[s] else { continue };
+                assert_eq!(
+                    doc.changed.handler_count(),
+                    usize::from(self.named_lists[s].iter().any(|reg| self.alive(reg))),
+                    "the manager is attached while the model has listeners, and only then"
+                );
+                for n in 0..NAMES {
+                    let model = self.named_lists[s]
+                        .iter()
+                        .filter(|reg| reg.0 == n && self.alive(reg))
+                        .count();
+                    assert_eq!(self.named.listener_count(doc, &name(n)), model, "name {n}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 1_000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn sources_without_an_event_and_dynamic_names_follow_the_model(
+            ops in prop::collection::vec(op(), 1..40)
+        ) {
+            let mut world = World::new();
+            for op in ops {
+                world.apply(op);
+            }
+            world.guards.clear();
+            world.receivers = Default::default();
+            world.plains = Default::default();
+            world.docs = Default::default();
+            world.direct.purge();
+            world.named.purge();
+            let (direct, named) = (world.direct.stats(), world.named.stats());
+            prop_assert_eq!((direct.sources, direct.registrations), (0, 0));
+            prop_assert_eq!((named.sources, named.registrations), (0, 0));
+        }
     }
 }

@@ -143,7 +143,7 @@ fn stop_listening_removes_all_and_only_the_bags_own_subscriptions() {
     let _their_subscription = manager.subscribe(&a, &theirs);
     manager.add_listener(&b, &theirs);
 
-    assert_eq!(bag.stop_listening_to(&*b), 1);
+    assert_eq!(bag.stop_listening_to(&b), 1);
     assert_eq!(manager.listener_count(&b), 1, "theirs survives");
     assert_eq!(bag.stop_listening(), 2);
     assert_eq!(manager.listener_count(&a), 1, "theirs survives");

@@ -18,7 +18,7 @@ fn profiling_lists_exactly_what_was_registered_since_the_mark_and_is_still_there
     let mark = weak_events::start_profiling();
     let removed = Recorder::new(1, &log);
     manager.add_listener(&bus, &removed);
-    assert!(manager.remove_listener(&bus, &*removed));
+    assert!(manager.remove_listener(&bus, &removed));
     let guarded = Recorder::new(2, &log);
     drop(manager.subscribe(&bus, &guarded));
     let forgotten = Recorder::new(3, &log);

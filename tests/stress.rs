@@ -116,7 +116,7 @@ fn stress(threads: usize) {
                         }
                         6 => {
                             if let Some((b, r)) = held.pop() {
-                                assert!(manager.remove_listener(&buses[b], &*r));
+                                assert!(manager.remove_listener(&buses[b], &r));
                                 r.removed();
                             }
                         }
