@@ -1,11 +1,13 @@
 //! The built-in collection-changed event (WPF's `CollectionChangedEventManager` and
 //! `ObservableCollection`).
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
+use crate::sync::{lock, Mutex, MutexGuard};
 use crate::{Event, WeakEvent, WeakEventManager};
 
 /// What changed in a collection, with the indices and the items involved (WPF's
@@ -153,11 +155,26 @@ pub type CollectionChangedManager<S> = WeakEventManager<CollectionChanged<S>>;
 /// A vector that raises a [`CollectionChange`] from each mutating method (WPF's
 /// `ObservableCollection`).
 ///
-/// Each method changes the vector under its lock, releases the lock, then raises the event, so
-/// listeners may read the vector (and mutate it, re-entrantly). Out-of-range indices change
-/// nothing and raise nothing (`None` or `false`). Like `ObservableCollection`, it is meant to be
-/// mutated from one thread at a time: concurrent mutation is safe, but the notifications of
-/// mutations racing on two threads may arrive in either order.
+/// Out-of-range indices change nothing and raise nothing (`None` or `false`).
+///
+/// # Order and re-entrancy
+///
+/// Every listener sees the changes in the order they were applied. Each method applies its
+/// change and queues its notification under one lock, then delivers the queue outside it. A
+/// change made while another is being delivered (by a listener, re-entrantly, or on another
+/// thread) is applied at once and queued; the thread already delivering delivers it once the
+/// current change has reached every listener, and the method that made it returns without
+/// waiting. So a listener that pushes during an `Add` sees its own change applied
+/// (`len()` tells), and every listener, this one included, hears it after the outer one. A
+/// panicking listener does not stop the queue: the first panic resumes on the delivering thread
+/// once the queue is empty.
+///
+/// # No user code under the lock
+///
+/// Items are stored shared (`Arc<T>`), so reading or copying one needs only a reference count
+/// under the lock: `T::clone` (for [`get`](Self::get), [`to_vec`](Self::to_vec) and the copies
+/// in each notification), `T::drop` and `T`'s `Debug` all run with no lock held, and may use the
+/// vector.
 ///
 /// # Examples
 ///
@@ -177,8 +194,16 @@ pub type CollectionChangedManager<S> = WeakEventManager<CollectionChanged<S>>;
 /// assert!(!list.insert(9, 'z'), "out of range: nothing changes");
 /// ```
 pub struct ObservableVec<T: 'static> {
-    items: Mutex<Vec<T>>,
+    state: Mutex<State<T>>,
     changed: Event<CollectionChange<T>>,
+}
+
+struct State<T> {
+    items: Vec<Arc<T>>,
+    /// Changes applied and not yet delivered, oldest first: the order every listener sees.
+    queue: VecDeque<CollectionChange<Arc<T>>>,
+    /// A thread is delivering `queue`; a change made meanwhile only joins it.
+    delivering: bool,
 }
 
 impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
@@ -193,8 +218,44 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
         Self::from(Vec::new())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<T>> {
-        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        lock(&self.state)
+    }
+
+    /// Queues `change` (just applied under `state`) and delivers the queue unless another call
+    /// is delivering it already.
+    fn commit(&self, mut state: MutexGuard<'_, State<T>>, change: CollectionChange<Arc<T>>) {
+        state.queue.push_back(change);
+        if state.delivering {
+            return;
+        }
+        state.delivering = true;
+        drop(state);
+        let mut panic = None;
+        loop {
+            let next = {
+                let mut state = self.lock();
+                match state.queue.pop_front() {
+                    Some(next) => next,
+                    None => {
+                        state.delivering = false;
+                        break;
+                    }
+                }
+            };
+            // Copies made, listeners called and items dropped with no lock held; a panic in
+            // any of them must not leave `delivering` set (the queue would never move again).
+            let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.changed.raise(&copy_change(&next));
+                drop(next);
+            }));
+            if let Err(payload) = delivered {
+                panic.get_or_insert(payload);
+            }
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
     }
 
     /// Appends `item`; raises `Add`.
@@ -207,15 +268,15 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.to_vec(), [3]);
     /// ```
     pub fn push(&self, item: T) {
-        let change = {
-            let mut items = self.lock();
-            items.push(item.clone());
-            CollectionChange::Add {
-                index: items.len() - 1,
-                items: vec![item],
-            }
+        let item = Arc::new(item);
+        let mut state = self.lock();
+        state.items.push(Arc::clone(&item));
+        let index = state.items.len() - 1;
+        let change = CollectionChange::Add {
+            index,
+            items: vec![item],
         };
-        self.changed.raise(&change);
+        self.commit(state, change);
     }
 
     /// Appends every item of `iter`; raises one `Add` (none if `iter` is empty).
@@ -228,20 +289,19 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.to_vec(), [1, 2, 3]);
     /// ```
     pub fn extend(&self, iter: impl IntoIterator<Item = T>) {
-        let added: Vec<T> = iter.into_iter().collect();
+        // Collected before the lock: the iterator is user code.
+        let added: Vec<Arc<T>> = iter.into_iter().map(Arc::new).collect();
         if added.is_empty() {
             return;
         }
-        let change = {
-            let mut items = self.lock();
-            let index = items.len();
-            items.extend(added.iter().cloned());
-            CollectionChange::Add {
-                index,
-                items: added,
-            }
+        let mut state = self.lock();
+        let index = state.items.len();
+        state.items.extend(added.iter().cloned());
+        let change = CollectionChange::Add {
+            index,
+            items: added,
         };
-        self.changed.raise(&change);
+        self.commit(state, change);
     }
 
     /// Inserts `item` at `index` (`index <= len`); raises `Add`. False, and no change, if
@@ -255,18 +315,18 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.to_vec(), [1, 2, 3]);
     /// ```
     pub fn insert(&self, index: usize, item: T) -> bool {
-        let change = {
-            let mut items = self.lock();
-            if index > items.len() {
-                return false;
-            }
-            items.insert(index, item.clone());
-            CollectionChange::Add {
-                index,
-                items: vec![item],
-            }
+        let item = Arc::new(item);
+        let mut state = self.lock();
+        if index > state.items.len() {
+            drop(state);
+            return false;
+        }
+        state.items.insert(index, Arc::clone(&item));
+        let change = CollectionChange::Add {
+            index,
+            items: vec![item],
         };
-        self.changed.raise(&change);
+        self.commit(state, change);
         true
     }
 
@@ -280,20 +340,17 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.remove(5), None);
     /// ```
     pub fn remove(&self, index: usize) -> Option<T> {
-        let (removed, change) = {
-            let mut items = self.lock();
-            if index >= items.len() {
-                return None;
-            }
-            let removed = items.remove(index);
-            let change = CollectionChange::Remove {
-                index,
-                items: vec![removed.clone()],
-            };
-            (removed, change)
+        let mut state = self.lock();
+        if index >= state.items.len() {
+            return None;
+        }
+        let removed = state.items.remove(index);
+        let change = CollectionChange::Remove {
+            index,
+            items: vec![Arc::clone(&removed)],
         };
-        self.changed.raise(&change);
-        Some(removed)
+        self.commit(state, change);
+        Some(unshare(removed))
     }
 
     /// Replaces the item at `index` and returns the old one; raises `Replace`. `None` if out of
@@ -307,19 +364,20 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.to_vec(), [1, 20]);
     /// ```
     pub fn set(&self, index: usize, item: T) -> Option<T> {
-        let (old, change) = {
-            let mut items = self.lock();
-            let slot = items.get_mut(index)?;
-            let old = std::mem::replace(slot, item.clone());
-            let change = CollectionChange::Replace {
-                index,
-                old: vec![old.clone()],
-                new: vec![item],
-            };
-            (old, change)
+        let item = Arc::new(item);
+        let mut state = self.lock();
+        let Some(slot) = state.items.get_mut(index) else {
+            drop(state);
+            return None;
         };
-        self.changed.raise(&change);
-        Some(old)
+        let old = std::mem::replace(slot, Arc::clone(&item));
+        let change = CollectionChange::Replace {
+            index,
+            old: vec![Arc::clone(&old)],
+            new: vec![item],
+        };
+        self.commit(state, change);
+        Some(unshare(old))
     }
 
     /// Moves the item at `from` so that it ends up at `to`; raises `Move`. False, and no change,
@@ -333,20 +391,18 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.to_vec(), ['b', 'c', 'a']);
     /// ```
     pub fn move_item(&self, from: usize, to: usize) -> bool {
-        let change = {
-            let mut items = self.lock();
-            if from >= items.len() || to >= items.len() {
-                return false;
-            }
-            let item = items.remove(from);
-            items.insert(to, item.clone());
-            CollectionChange::Move {
-                from,
-                to,
-                items: vec![item],
-            }
+        let mut state = self.lock();
+        if from >= state.items.len() || to >= state.items.len() {
+            return false;
+        }
+        let item = state.items.remove(from);
+        state.items.insert(to, Arc::clone(&item));
+        let change = CollectionChange::Move {
+            from,
+            to,
+            items: vec![item],
         };
-        self.changed.raise(&change);
+        self.commit(state, change);
         true
     }
 
@@ -360,10 +416,11 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert!(list.is_empty());
     /// ```
     pub fn clear(&self) {
-        // The items' drops run after the lock is released: they may use the vector.
-        let items = std::mem::take(&mut *self.lock());
+        let mut state = self.lock();
+        let items = std::mem::take(&mut state.items);
+        self.commit(state, CollectionChange::Reset);
+        // The items' drops run with no lock held: they may use the vector.
         drop(items);
-        self.changed.raise(&CollectionChange::Reset);
     }
 
     /// The number of items.
@@ -374,7 +431,7 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(weak_events::ObservableVec::from(vec![1, 2]).len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().items.len()
     }
 
     /// Whether there are no items.
@@ -388,7 +445,7 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
         self.len() == 0
     }
 
-    /// A copy of the item at `index`.
+    /// A copy of the item at `index` (cloned with no lock held).
     ///
     /// # Examples
     ///
@@ -398,10 +455,11 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(list.get(1), None);
     /// ```
     pub fn get(&self, index: usize) -> Option<T> {
-        self.lock().get(index).cloned()
+        let item = self.lock().items.get(index).cloned();
+        item.map(|item| T::clone(&item))
     }
 
-    /// A copy of the items.
+    /// A copy of the items (cloned with no lock held).
     ///
     /// # Examples
     ///
@@ -409,14 +467,51 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
     /// assert_eq!(weak_events::ObservableVec::from(vec![1]).to_vec(), [1]);
     /// ```
     pub fn to_vec(&self) -> Vec<T> {
-        self.lock().clone()
+        let items = self.lock().items.clone();
+        items.iter().map(|item| T::clone(item)).collect()
+    }
+}
+
+/// The value behind `item`: moved out if no one else holds it, cloned (with no lock held)
+/// otherwise.
+fn unshare<T: Clone>(item: Arc<T>) -> T {
+    Arc::try_unwrap(item).unwrap_or_else(|shared| T::clone(&shared))
+}
+
+/// The change listeners receive: copies of the shared items.
+fn copy_change<T: Clone>(change: &CollectionChange<Arc<T>>) -> CollectionChange<T> {
+    let copy = |items: &[Arc<T>]| items.iter().map(|item| T::clone(item)).collect();
+    match change {
+        CollectionChange::Add { index, items } => CollectionChange::Add {
+            index: *index,
+            items: copy(items),
+        },
+        CollectionChange::Remove { index, items } => CollectionChange::Remove {
+            index: *index,
+            items: copy(items),
+        },
+        CollectionChange::Replace { index, old, new } => CollectionChange::Replace {
+            index: *index,
+            old: copy(old),
+            new: copy(new),
+        },
+        CollectionChange::Move { from, to, items } => CollectionChange::Move {
+            from: *from,
+            to: *to,
+            items: copy(items),
+        },
+        CollectionChange::Reset => CollectionChange::Reset,
     }
 }
 
 impl<T: 'static> From<Vec<T>> for ObservableVec<T> {
     fn from(items: Vec<T>) -> Self {
         ObservableVec {
-            items: Mutex::new(items),
+            state: Mutex::new(State {
+                items: items.into_iter().map(Arc::new).collect(),
+                queue: VecDeque::new(),
+                delivering: false,
+            }),
             changed: Event::new(),
         }
     }
@@ -437,12 +532,17 @@ impl<T: Clone + Send + Sync + 'static> NotifyCollectionChanged for ObservableVec
 }
 
 impl<T: fmt::Debug + 'static> fmt::Debug for ObservableVec<T> {
-    /// Never blocks: prints `<locked>` while another thread holds the items.
+    /// Never blocks: prints `<locked>` while another thread holds the items; the items are
+    /// formatted with no lock held.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("ObservableVec");
-        match self.items.try_lock() {
-            Ok(items) => s.field("items", &*items),
-            Err(_) => s.field("items", &format_args!("<locked>")),
+        let items = match self.state.try_lock() {
+            Ok(state) => Some(state.items.clone()),
+            Err(_) => None,
+        };
+        match &items {
+            Some(items) => s.field("items", items),
+            None => s.field("items", &format_args!("<locked>")),
         };
         s.field("changed", &self.changed).finish()
     }
