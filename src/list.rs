@@ -14,6 +14,11 @@
 //! Anything a writer takes out of the list comes back as [`Garbage`] for the caller to drop after
 //! it released its lock: an `Event`'s handlers are user closures whose drop is user code.
 //!
+//! A manager's source holds [`Lists`]: its main list, plus one list per *topic* for the kinds
+//! whose events have topics (the property kind: one list per property name). An event reaches
+//! the main list and its topic's list ([`Reach`]); the topic map is copy-on-write as well, so an
+//! event that reaches every topic iterates a snapshot of the map with no lock and no allocation.
+//!
 //! # Synchronization
 //!
 //! Every write (push, flagging a removal, compaction) happens under the owner's mutex, and so
@@ -25,6 +30,7 @@
 //! before the node is published under the mutex, and read under the mutex or from a snapshot
 //! taken under it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::sync::{AtomicU64, Ordering};
@@ -94,21 +100,46 @@ impl<T: ?Sized> Clone for Slot<T> {
 /// What a delivery iterates.
 pub(crate) type Snapshot<T> = Arc<Vec<Slot<T>>>;
 
-/// A vector that left the list; drop it after releasing the lock that guards the list.
+/// Vectors that left a list; drop them after releasing the lock that guards the list.
 #[must_use = "drop garbage after releasing the list's lock"]
-pub(crate) struct Garbage<T: ?Sized>(#[allow(dead_code)] Option<Snapshot<T>>);
+pub(crate) struct Garbage<T: ?Sized>(#[allow(dead_code)] Option<Snapshot<T>>, Vec<Snapshot<T>>);
 
 impl<T: ?Sized> Garbage<T> {
     fn none() -> Self {
-        Garbage(None)
+        Garbage(None, Vec::new())
+    }
+
+    fn one(vec: Snapshot<T>) -> Self {
+        Garbage(Some(vec), Vec::new())
+    }
+
+    /// This and `other` together (allocates only when both hold a vector).
+    fn and(mut self, other: Garbage<T>) -> Self {
+        if self.0.is_none() && self.1.is_empty() {
+            return other;
+        }
+        self.1.extend(other.0);
+        self.1.extend(other.1);
+        self
     }
 }
 
 /// The list itself; its owner wraps it in a mutex.
+///
+/// Cloning shares the vector (the clone copies it on its first write while the other holds it).
 pub(crate) struct Slots<T: ?Sized> {
     vec: Snapshot<T>,
     /// Slots in `vec` whose node is flagged removed.
     removed: usize,
+}
+
+impl<T: ?Sized> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Slots {
+            vec: Arc::clone(&self.vec),
+            removed: self.removed,
+        }
+    }
 }
 
 impl<T: ?Sized> Slots<T> {
@@ -151,7 +182,7 @@ impl<T: ?Sized> Slots<T> {
         self.removed = 0;
         (
             id,
-            Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(vec)))),
+            Garbage::one(std::mem::replace(&mut self.vec, Arc::new(vec))),
         )
     }
 
@@ -163,16 +194,9 @@ impl<T: ?Sized> Slots<T> {
         self.remove_at(index)
     }
 
-    /// Removes the registration `id` if its value satisfies `pred`.
-    pub(crate) fn remove_if(
-        &mut self,
-        id: u64,
-        pred: impl FnOnce(&T) -> bool,
-    ) -> (bool, Garbage<T>) {
-        match self.vec.binary_search_by_key(&id, Slot::id) {
-            Ok(index) if pred(&self.vec[index].node.value) => self.remove_at(index),
-            _ => (false, Garbage::none()),
-        }
+    /// Whether the registration `id` is in this list (removed or not).
+    fn contains(&self, id: u64) -> bool {
+        self.vec.binary_search_by_key(&id, Slot::id).is_ok()
     }
 
     /// Removes the last registration whose value satisfies `pred`.
@@ -227,7 +251,7 @@ impl<T: ?Sized> Slots<T> {
             self.removed = 0;
             return (
                 0,
-                Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))),
+                Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept))),
             );
         };
         let mut kept = Vec::with_capacity(self.live());
@@ -254,8 +278,210 @@ impl<T: ?Sized> Slots<T> {
         self.removed = 0;
         (
             dropped,
-            Garbage(Some(std::mem::replace(&mut self.vec, Arc::new(kept)))),
+            Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept))),
         )
+    }
+}
+
+/// Which of a source's lists an event reaches, besides the main list.
+///
+/// Public but unnameable outside the crate (this module is private): only the crate's own
+/// kinds override [`WeakEvent::reach`](crate::WeakEvent::reach).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach<'a> {
+    /// The main list only (a kind without topics).
+    Main,
+    /// The main list and the list of this topic.
+    Topic(&'a str),
+    /// Every list.
+    All,
+}
+
+/// Per-topic lists, by topic. FxHash: topics (property names) are looked up on every event.
+type TopicMap<T> = HashMap<Box<str>, Slots<T>, rustc_hash::FxBuildHasher>;
+
+/// A source's lists: the main list, and one list per topic for kinds whose events have topics
+/// (the built-in property kind's per-property lists). Registration ids are unique across them.
+///
+/// The topic map is copy-on-write too, so that a delivery to every topic iterates a snapshot of
+/// it with no lock held and without allocating; a write while such a delivery holds it copies
+/// the map (its lists' vectors are shared, not copied). A topic whose list empties is removed,
+/// so a topic costs nothing once its last registration went.
+pub(crate) struct Lists<T: ?Sized> {
+    main: Slots<T>,
+    topics: Arc<TopicMap<T>>,
+    /// Registrations not removed across `topics`, so that `live` is O(1).
+    topic_live: usize,
+}
+
+/// What a delivery iterates: the lists it reaches, as they were when it started.
+pub(crate) struct ListsSnapshot<T: ?Sized> {
+    main: Snapshot<T>,
+    topics: TopicsSnapshot<T>,
+}
+
+enum TopicsSnapshot<T: ?Sized> {
+    None,
+    One(Snapshot<T>),
+    All(Arc<TopicMap<T>>),
+}
+
+impl<T: ?Sized> ListsSnapshot<T> {
+    /// Each list reached, main list first (then topics in no particular order).
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[Slot<T>])) {
+        f(&self.main);
+        match &self.topics {
+            TopicsSnapshot::None => {}
+            TopicsSnapshot::One(list) => f(list),
+            TopicsSnapshot::All(map) => map.values().for_each(|list| f(&list.vec)),
+        }
+    }
+}
+
+impl<T: ?Sized> Lists<T> {
+    pub(crate) fn new() -> Self {
+        Lists {
+            main: Slots::new(),
+            topics: Arc::new(TopicMap::default()),
+            topic_live: 0,
+        }
+    }
+
+    /// Registrations not removed, in every list (their receivers may be dead).
+    pub(crate) fn live(&self) -> usize {
+        self.main.live() + self.topic_live
+    }
+
+    /// The lists `reach` names, for a delivery to iterate without the lock.
+    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<T> {
+        let topics = match reach {
+            Reach::Main => TopicsSnapshot::None,
+            _ if self.topics.is_empty() => TopicsSnapshot::None,
+            Reach::Topic(topic) => match self.topics.get(topic) {
+                Some(list) => TopicsSnapshot::One(list.snapshot()),
+                None => TopicsSnapshot::None,
+            },
+            Reach::All => TopicsSnapshot::All(Arc::clone(&self.topics)),
+        };
+        ListsSnapshot {
+            main: self.main.snapshot(),
+            topics,
+        }
+    }
+
+    /// Every registration not removed, list by list.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Slot<T>> {
+        self.main
+            .iter()
+            .chain(self.topics.values().flat_map(Slots::iter))
+    }
+
+    /// Registrations not removed in the list of `topic` (`None`: the main list).
+    pub(crate) fn iter_in(&self, topic: Option<&str>) -> impl Iterator<Item = &Slot<T>> {
+        let list = match topic {
+            None => Some(&self.main),
+            Some(topic) => self.topics.get(topic),
+        };
+        list.into_iter().flat_map(Slots::iter)
+    }
+
+    /// Appends `node` to the list of `topic` (`None`: the main list) under a fresh id.
+    pub(crate) fn push(&mut self, topic: Option<&str>, node: Arc<Node<T>>) -> (u64, Garbage<T>) {
+        let Some(topic) = topic else {
+            return self.main.push(node);
+        };
+        self.topic_live += 1;
+        let topics = Arc::make_mut(&mut self.topics);
+        match topics.get_mut(topic) {
+            Some(list) => list.push(node),
+            None => {
+                let mut list = Slots::new();
+                let pushed = list.push(node);
+                topics.insert(topic.into(), list);
+                pushed
+            }
+        }
+    }
+
+    /// Removes the registration `id`, in whichever list holds it; false if none does (or it is
+    /// already removed).
+    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
+        if self.main.contains(id) || self.topics.is_empty() {
+            return self.main.remove(id);
+        }
+        let topic = self
+            .topics
+            .iter()
+            .find(|(_, list)| list.contains(id))
+            .map(|(topic, _)| topic.clone());
+        match topic {
+            Some(topic) => self.remove_in(Some(&topic), |list| list.remove(id)),
+            None => (false, Garbage::none()),
+        }
+    }
+
+    /// Removes the registration `id` if the list of `topic` (`None`: the main list) holds it.
+    pub(crate) fn remove_id_in(&mut self, topic: Option<&str>, id: u64) -> (bool, Garbage<T>) {
+        self.remove_in(topic, |list| list.remove(id))
+    }
+
+    /// Removes the last registration of the list of `topic` (`None`: the main list) whose
+    /// value satisfies `pred`.
+    pub(crate) fn remove_last(
+        &mut self,
+        topic: Option<&str>,
+        pred: impl FnMut(&T) -> bool,
+    ) -> (bool, Garbage<T>) {
+        self.remove_in(topic, |list| list.remove_last(pred))
+    }
+
+    fn remove_in(
+        &mut self,
+        topic: Option<&str>,
+        remove: impl FnOnce(&mut Slots<T>) -> (bool, Garbage<T>),
+    ) -> (bool, Garbage<T>) {
+        let Some(topic) = topic else {
+            return remove(&mut self.main);
+        };
+        if !self.topics.contains_key(topic) {
+            return (false, Garbage::none());
+        }
+        let topics = Arc::make_mut(&mut self.topics);
+        let Some(list) = topics.get_mut(topic) else {
+            return (false, Garbage::none());
+        };
+        let (removed, garbage) = remove(list);
+        if removed {
+            self.topic_live -= 1;
+            if list.live() == 0 {
+                // An emptied list has compacted to an empty vector: nothing to drop later.
+                topics.remove(topic);
+            }
+        }
+        (removed, garbage)
+    }
+
+    /// [`Slots::retain`] over every list; drops emptied topics.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<T>) {
+        let (mut dropped, mut garbage) = self.main.retain(&mut keep);
+        if self.topics.is_empty() {
+            return (dropped, garbage);
+        }
+        let topics = Arc::make_mut(&mut self.topics);
+        let mut emptied = Vec::new();
+        for (topic, list) in topics.iter_mut() {
+            let (gone, more) = list.retain(&mut keep);
+            dropped += gone;
+            garbage = garbage.and(more);
+            if list.live() == 0 {
+                emptied.push(topic.clone());
+            }
+        }
+        for topic in emptied {
+            topics.remove(&topic);
+        }
+        self.topic_live = topics.values().map(Slots::live).sum();
+        (dropped, garbage)
     }
 }
 

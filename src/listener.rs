@@ -5,6 +5,7 @@ use std::sync::Weak;
 
 use crate::sync::{AtomicBool, Ordering};
 
+use crate::list::Reach;
 use crate::{DropNotice, Event};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
@@ -119,6 +120,15 @@ pub trait WeakEvent: 'static {
         let _ = source;
         None
     }
+
+    /// Which of a source's lists an event reaches: the crate's built-in property kind keeps one
+    /// list per property name. Not part of the stable API: its type cannot be named outside the
+    /// crate, so only the crate's own kinds override it.
+    #[doc(hidden)]
+    fn reach(args: &Self::Args) -> Reach<'_> {
+        let _ = args;
+        Reach::Main
+    }
 }
 
 /// A receiver of events of kind `E`, held weakly by the manager.
@@ -189,12 +199,6 @@ pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
     fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
-
-    /// The property a registration of the built-in property manager listens to (`None`: all,
-    /// or not a property registration).
-    fn property(&self) -> Option<&str> {
-        None
-    }
 }
 
 /// A [`WeakEventListener`] held weakly.
@@ -313,10 +317,6 @@ impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
 
     fn listener_addr(&self) -> Option<usize> {
         self.inner.listener_addr()
-    }
-
-    fn property(&self) -> Option<&str> {
-        self.inner.property()
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock, Weak};
 
 use crate::cleanup::{self, Cleanable, CleanupMode, CleanupState, CleanupStats, PurgeReport};
 use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
-use crate::list::Node;
+use crate::list::{Node, Reach};
 use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
 use crate::listener::{Entry, Once};
 use crate::source::{self, Added, EntryNode, SourceState};
@@ -574,52 +574,55 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let addr = addr_of(listener);
-        self.remove_last_where(source, |entry| entry.listener_addr() == Some(addr))
+        self.remove_listener_in(source, None, addr_of(listener))
     }
 
-    /// Removes the most recent registration on `source` whose entry satisfies `pred`.
-    pub(crate) fn remove_last_where(
+    /// Removes the most recent registration of the listener at `addr` in the list of `topic`
+    /// on `source` (`None`: the main list).
+    pub(crate) fn remove_listener_in(
         &self,
         source: &E::Source,
-        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
+        topic: Option<&str>,
+        addr: usize,
     ) -> bool {
-        self.shared
-            .state_of(source)
-            .is_some_and(|state| state.remove_last(pred))
+        self.shared.state_of(source).is_some_and(|state| {
+            state.remove_last(topic, |entry| entry.listener_addr() == Some(addr))
+        })
     }
 
-    /// Removes the registration `id` on `source` if its entry satisfies `pred`.
-    pub(crate) fn remove_id_where(
+    /// Removes the registration `id` if it is in the list of `topic` on `source`.
+    pub(crate) fn remove_registration_in(
         &self,
         source: &E::Source,
+        topic: Option<&str>,
         id: RegistrationId,
-        pred: impl FnOnce(&(dyn Entry<E> + 'static)) -> bool,
     ) -> bool {
         self.shared
             .state_of(source)
-            .is_some_and(|state| state.remove_id_where(id.0, pred))
+            .is_some_and(|state| state.remove_id_in(topic, id.0))
     }
 
-    /// Registrations on `source` whose entry satisfies `pred`.
-    pub(crate) fn count_where(
-        &self,
-        source: &E::Source,
-        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
-    ) -> usize {
+    /// Registrations on `source` in the list of `topic` (`None`: the main list).
+    pub(crate) fn count_in(&self, source: &E::Source, topic: Option<&str>) -> usize {
         self.shared
             .state_of(source)
-            .map_or(0, |state| state.count_where(pred))
+            .map_or(0, |state| state.count_in(topic))
     }
 
-    /// Registers `entry` on `source` (the built-in managers' own entry forms); `R` names the
-    /// receiver type for the profiler.
-    pub(crate) fn add_entry<X, R>(&self, source: &Arc<E::Source>, entry: X) -> RegistrationId
+    /// Registers `entry` in the list of `topic` on `source` (the built-in property manager's
+    /// per-property lists); `R` names the receiver type for the profiler.
+    pub(crate) fn add_in<X, R>(
+        &self,
+        source: &Arc<E::Source>,
+        topic: &str,
+        entry: X,
+    ) -> RegistrationId
     where
         X: Entry<E> + 'static,
         R: ?Sized,
     {
-        self.shared.add(source, node::<E, X, R>(entry))
+        self.shared
+            .add_in(source, Some(topic), node::<E, X, R>(entry))
     }
 
     /// Removes the registration `id` of `source`; false if it is not registered there.
@@ -688,7 +691,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn deliver_event(&self, source: &E::Source, args: &E::Args) {
         let key = addr_of(source);
-        let Some(snapshot) = self.shared.table.with(key, |state| state.snapshot()) else {
+        let reach = E::reach(args);
+        let Some(snapshot) = self.shared.table.with(key, |state| state.snapshot(reach)) else {
             return;
         };
         let (dead, panic) = source::deliver::<E>(&snapshot, source, args, |id| {
@@ -1051,7 +1055,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         let addr = addr_of(listener);
         self.shared
             .statics
-            .remove_last(|entry| entry.listener_addr() == Some(addr))
+            .remove_last(None, |entry| entry.listener_addr() == Some(addr))
     }
 
     /// Removes the static registration `id`; false if it is not one.
@@ -1090,7 +1094,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// ```
     pub fn deliver_static(&self, args: &E::Args) {
         let statics = &self.shared.statics;
-        let snapshot = statics.snapshot();
+        let snapshot = statics.snapshot(Reach::Main);
         let (dead, panic) = source::deliver::<E>(&snapshot, &(), args, |id| {
             statics.remove_id(id);
         });
@@ -1154,7 +1158,17 @@ impl<E: WeakEvent> Shared<E> {
         self.table.with(addr_of(source), Arc::clone)
     }
 
-    fn add(self: &Arc<Self>, source: &Arc<E::Source>, mut node: EntryNode<E>) -> RegistrationId {
+    fn add(self: &Arc<Self>, source: &Arc<E::Source>, node: EntryNode<E>) -> RegistrationId {
+        self.add_in(source, None, node)
+    }
+
+    /// Adds `node` to the list of `topic` (`None`: the main list) of `source`'s state.
+    fn add_in(
+        self: &Arc<Self>,
+        source: &Arc<E::Source>,
+        topic: Option<&str>,
+        mut node: EntryNode<E>,
+    ) -> RegistrationId {
         let key = addr_of(Arc::as_ptr(source));
         loop {
             let mut inserted = false;
@@ -1174,7 +1188,8 @@ impl<E: WeakEvent> Shared<E> {
             }
             // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
             // so a live source's address is not another source's.
-            match state.add(Some(source), node, self.threshold.load(Ordering::Relaxed)) {
+            let threshold = self.threshold.load(Ordering::Relaxed);
+            match state.add(Some(source), topic, node, threshold) {
                 Ok(added) => return self.added(&state, added),
                 Err(returned) => {
                     // Closed under us: help remove it, then retry on a fresh state.
@@ -1187,7 +1202,7 @@ impl<E: WeakEvent> Shared<E> {
 
     fn add_static(self: &Arc<Self>, node: EntryNode<E>) -> RegistrationId {
         let threshold = self.threshold.load(Ordering::Relaxed);
-        match self.statics.add(None, node, threshold) {
+        match self.statics.add(None, None, node, threshold) {
             Ok(added) => self.added(&self.statics, added),
             Err(_) => unreachable!("the static list never closes"),
         }

@@ -8,7 +8,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::cleanup::PurgeReport;
-use crate::listener::{Alive, Entry, HandlerEntry, ListenerEntry};
+use crate::list::Reach;
+use crate::listener::{HandlerEntry, ListenerEntry};
 use crate::{CleanupMode, Event, ManagerStats, RegistrationId, Subscription};
 use crate::{WeakEvent, WeakEventListener, WeakEventManager};
 
@@ -184,6 +185,21 @@ impl<S: NotifyPropertyChanged + ?Sized> WeakEvent for PropertyChanged<S> {
     fn event(source: &S) -> Option<&Event<PropertyChangedArgs>> {
         Some(source.property_changed())
     }
+
+    /// A change of one property reaches that property's list (and the all-properties list);
+    /// a change of every property reaches every list.
+    fn reach(args: &PropertyChangedArgs) -> Reach<'_> {
+        match args.name() {
+            Some(name) => Reach::Topic(name),
+            None => Reach::All,
+        }
+    }
+}
+
+/// The list a registration for `property` goes to: its own, or the main list for
+/// [`ALL_PROPERTIES`].
+fn topic(property: &str) -> Option<&str> {
+    (!property.is_empty()).then_some(property)
 }
 
 impl<S: ?Sized> fmt::Debug for PropertyChanged<S> {
@@ -193,62 +209,24 @@ impl<S: ?Sized> fmt::Debug for PropertyChanged<S> {
     }
 }
 
-/// A registration for one property: it lets a change of another property pass by without
-/// calling its receiver (an all-properties change reaches it).
-struct Named<X> {
-    name: Box<str>,
-    inner: X,
-}
-
-impl<X: Alive> Alive for Named<X> {
-    fn is_alive(&self) -> bool {
-        self.inner.is_alive()
-    }
-}
-
-impl<E, X> Entry<E> for Named<X>
-where
-    E: WeakEvent<Args = PropertyChangedArgs>,
-    X: Entry<E>,
-{
-    fn deliver(
-        &self,
-        sender: &E::Source,
-        args: &PropertyChangedArgs,
-        remove: &mut dyn FnMut(),
-    ) -> bool {
-        match args.name() {
-            // Another property: not called, but a dead receiver is still reported to the pass.
-            Some(name) if name != &*self.name => self.inner.is_alive(),
-            _ => self.inner.deliver(sender, args, remove),
-        }
-    }
-
-    fn listener_addr(&self) -> Option<usize> {
-        self.inner.listener_addr()
-    }
-
-    fn property(&self) -> Option<&str> {
-        Some(&self.name)
-    }
-}
-
 /// The property-changed manager: listeners subscribe to one property of a source, or to all of
 /// them, and are held weakly.
 ///
 /// A change of property `P` calls `P`'s listeners and the all-properties listeners of that
-/// source, and nothing else, without allocating (WPF builds a merged list per delivery). A
-/// change with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names
-/// are compared exactly. Listeners are called in registration order, whatever they listen to.
+/// source, and nothing else, without allocating (WPF merges the lists per delivery). A change
+/// with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names are
+/// compared exactly. The all-properties listeners are called first, then the property's; within
+/// each list, in registration order (between properties, for an all-properties change, in no
+/// particular order).
 ///
 /// # Costs and lifetimes
 ///
-/// A source has one list, as with any [`WeakEventManager`]: a registration for a property
-/// carries that property's name, and a change passes over the source's list once, comparing
-/// names (a length check rejects most), so a change costs what that source's own listeners
-/// cost, never what the names or models seen elsewhere cost. Nothing is kept per name: a name
-/// with no registrations left costs nothing, and a model's last registration going (removed,
-/// guard dropped, purged) detaches the manager from its event, as for any kind.
+/// A source has one entry in one manager, as with any [`WeakEventManager`]; under it, the
+/// all-properties list and one list per property name. A change looks its name up once and
+/// iterates that list, so it costs what the property's own listeners cost, not what the model's
+/// other properties or other models cost. A property's list goes when its last registration does
+/// (removed, guard dropped, or purged), so a name made at run time costs nothing once unused; a
+/// model's last registration going detaches the manager from its event, as for any kind.
 ///
 /// # Examples
 ///
@@ -282,9 +260,9 @@ where
 /// assert_eq!(*title_view.seen.lock().unwrap(), ["title", "*"]);
 /// ```
 pub struct PropertyChangedManager<S: NotifyPropertyChanged + ?Sized> {
-    /// One manager holds every registration of the kind, all-properties and per-property alike:
-    /// a source has one list, so nothing outside the engine's own cleanup keeps a name, a
-    /// router or a second manager alive.
+    /// One manager holds every registration of the kind, all-properties and per-property alike
+    /// (the engine keeps a source's per-property lists beside its main list), so nothing outside
+    /// the engine's own cleanup keeps a name, a router or a second manager alive.
     manager: WeakEventManager<PropertyChanged<S>>,
 }
 
@@ -393,11 +371,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         if property.is_empty() {
             return self.manager.add_listener(source, listener);
         }
-        let entry = Named {
-            name: property.into(),
-            inner: ListenerEntry::new(listener),
-        };
-        self.manager.add_entry::<_, L>(source, entry)
+        self.manager
+            .add_in::<_, L>(source, property, ListenerEntry::new(listener))
     }
 
     /// Registers `receiver` and a plain `fn` for changes of `property` on `source`.
@@ -433,11 +408,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         if property.is_empty() {
             return self.manager.add_handler(source, receiver, handler);
         }
-        let entry = Named {
-            name: property.into(),
-            inner: HandlerEntry::<PropertyChanged<S>, R>::new(receiver, handler),
-        };
-        self.manager.add_entry::<_, R>(source, entry)
+        let entry = HandlerEntry::<PropertyChanged<S>, R>::new(receiver, handler);
+        self.manager.add_in::<_, R>(source, property, entry)
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
@@ -537,10 +509,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
         let addr = crate::listener::addr_of(listener);
-        let wanted = (!property.is_empty()).then_some(property);
-        self.manager.remove_last_where(source, |entry| {
-            entry.listener_addr() == Some(addr) && entry.property() == wanted
-        })
+        self.manager
+            .remove_listener_in(source, topic(property), addr)
     }
 
     /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
@@ -564,9 +534,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// ```
     #[must_use = "false means `id` was not registered for this property on this source"]
     pub fn remove_registration(&self, source: &S, property: &str, id: RegistrationId) -> bool {
-        let wanted = (!property.is_empty()).then_some(property);
         self.manager
-            .remove_id_where(source, id, |entry| entry.property() == wanted)
+            .remove_registration_in(source, topic(property), id)
     }
 
     /// Registrations for `property` on `source` ([`ALL_PROPERTIES`]: the all-properties ones).
@@ -588,9 +557,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.listener_count(&model, ""), 0);
     /// ```
     pub fn listener_count(&self, source: &S, property: &str) -> usize {
-        let wanted = (!property.is_empty()).then_some(property);
-        self.manager
-            .count_where(source, |entry| entry.property() == wanted)
+        self.manager.count_in(source, topic(property))
     }
 
     /// Delivers a change from `source` as if it raised its event (for sources that notify

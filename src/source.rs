@@ -19,7 +19,7 @@ use std::sync::{Arc, Weak};
 
 use crate::cleanup::PurgeReport;
 use crate::event::EventToken;
-use crate::list::{call_each, Node, Slots, Snapshot};
+use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
 use crate::listener::Entry;
 use crate::manager::Shared;
 use crate::subscription::Unregister;
@@ -45,7 +45,7 @@ pub(crate) struct SourceState<E: WeakEvent> {
 }
 
 struct Inner<E: WeakEvent> {
-    slots: Slots<dyn Entry<E>>,
+    lists: Lists<dyn Entry<E>>,
     closed: bool,
     /// The listener threshold warning was given for this source.
     warned: bool,
@@ -120,7 +120,7 @@ impl<E: WeakEvent> SourceState<E> {
             source,
             manager,
             inner: Mutex::new(Inner {
-                slots: Slots::new(),
+                lists: Lists::new(),
                 closed: false,
                 warned: false,
                 attach,
@@ -131,10 +131,12 @@ impl<E: WeakEvent> SourceState<E> {
         }
     }
 
-    /// Adds `node`; `Err(node)` if the state closed (the caller retries on a fresh state).
+    /// Adds `node` to the list of `topic` (`None`: the main list); `Err(node)` if the state
+    /// closed (the caller retries on a fresh state).
     pub(crate) fn add(
         self: &Arc<Self>,
         source: Option<&Arc<E::Source>>,
+        topic: Option<&str>,
         node: EntryNode<E>,
         threshold: usize,
     ) -> Result<Added, EntryNode<E>> {
@@ -161,16 +163,16 @@ impl<E: WeakEvent> SourceState<E> {
                 Attach::Attached(_) | Attach::NoEvent => break,
             }
         }
-        let (id, garbage) = inner.slots.push(node);
+        let (id, garbage) = inner.lists.push(topic, node);
         // Registrations not removed, dead receivers included: what a pass can shrink. (Removed
         // slots are the list's own business: it compacts them away by itself.)
-        let registered = inner.slots.live();
+        let registered = inner.lists.live();
         let grew = registered >= inner.grow_mark;
         if grew {
             // Ask once per doubling; the pass sets the next mark from what it leaves.
             inner.grow_mark = registered.saturating_mul(2);
         }
-        let listeners = inner.slots.live();
+        let listeners = inner.lists.live();
         let crossed = (listeners > threshold && !inner.warned).then(|| {
             inner.warned = true;
             listeners
@@ -223,37 +225,38 @@ impl<E: WeakEvent> SourceState<E> {
         inner
     }
 
-    /// The list to deliver.
-    pub(crate) fn snapshot(&self) -> Snapshot<dyn Entry<E>> {
-        lock(&self.inner).slots.snapshot()
+    /// The lists an event that reaches `reach` is delivered to.
+    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<dyn Entry<E>> {
+        lock(&self.inner).lists.snapshot(reach)
     }
 
     /// Removes the registration `id`.
     pub(crate) fn remove_id(&self, id: u64) -> bool {
-        self.remove_with(|slots| slots.remove(id))
+        self.remove_with(|lists| lists.remove(id))
     }
 
-    /// Removes the registration `id` if its entry satisfies `pred`.
-    pub(crate) fn remove_id_where(
+    /// Removes the registration `id` if the list of `topic` (`None`: the main list) holds it.
+    pub(crate) fn remove_id_in(&self, topic: Option<&str>, id: u64) -> bool {
+        self.remove_with(|lists| lists.remove_id_in(topic, id))
+    }
+
+    /// Removes the most recent registration in the list of `topic` (`None`: the main list)
+    /// whose entry satisfies `pred`.
+    pub(crate) fn remove_last(
         &self,
-        id: u64,
-        pred: impl FnOnce(&(dyn Entry<E> + 'static)) -> bool,
+        topic: Option<&str>,
+        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
     ) -> bool {
-        self.remove_with(|slots| slots.remove_if(id, pred))
-    }
-
-    /// Removes the most recent registration whose entry satisfies `pred`.
-    pub(crate) fn remove_last(&self, pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool) -> bool {
-        self.remove_with(|slots| slots.remove_last(pred))
+        self.remove_with(|lists| lists.remove_last(topic, pred))
     }
 
     fn remove_with(
         &self,
-        remove: impl FnOnce(&mut Slots<dyn Entry<E>>) -> (bool, crate::list::Garbage<dyn Entry<E>>),
+        remove: impl FnOnce(&mut Lists<dyn Entry<E>>) -> (bool, Garbage<dyn Entry<E>>),
     ) -> bool {
         let mut inner = lock(&self.inner);
-        let (removed, garbage) = remove(&mut inner.slots);
-        let closing = if removed && inner.slots.live() == 0 {
+        let (removed, garbage) = remove(&mut inner.lists);
+        let closing = if removed && inner.lists.live() == 0 {
             self.close(&mut inner)
         } else {
             None
@@ -275,7 +278,7 @@ impl<E: WeakEvent> SourceState<E> {
         }
         let source_dead = self.source_is_dead();
         let mut forgotten = 0;
-        let (purged, garbage) = inner.slots.retain(|entry| {
+        let (purged, garbage) = inner.lists.retain(|entry| {
             let alive = entry.is_alive();
             if !alive {
                 // A receiver that died while still registered: a forgotten removal.
@@ -283,8 +286,8 @@ impl<E: WeakEvent> SourceState<E> {
             }
             alive && !source_dead
         });
-        inner.grow_mark = inner.slots.live().saturating_mul(2).max(MIN_GROW_MARK);
-        let closing = if inner.slots.live() == 0 {
+        inner.grow_mark = inner.lists.live().saturating_mul(2).max(MIN_GROW_MARK);
+        let closing = if inner.lists.live() == 0 {
             self.close(&mut inner)
         } else {
             None
@@ -358,26 +361,22 @@ impl<E: WeakEvent> SourceState<E> {
             0
         } else {
             inner
-                .slots
+                .lists
                 .iter()
                 .filter(|s| s.node.value.is_alive())
                 .count()
         };
-        (inner.slots.live(), alive)
+        (inner.lists.live(), alive)
     }
 
-    /// Registrations not removed whose entry satisfies `pred`.
-    pub(crate) fn count_where(
-        &self,
-        mut pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
-    ) -> usize {
-        let inner = lock(&self.inner);
-        inner.slots.iter().filter(|s| pred(&s.node.value)).count()
+    /// Registrations not removed in the list of `topic` (`None`: the main list).
+    pub(crate) fn count_in(&self, topic: Option<&str>) -> usize {
+        lock(&self.inner).lists.iter_in(topic).count()
     }
 
-    /// Registrations not removed.
+    /// Registrations not removed, in every list.
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).slots.live()
+        lock(&self.inner).lists.live()
     }
 
     /// Asks the manager for a pass over this source.
@@ -410,14 +409,23 @@ fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
 /// A once-registration is claimed, then removed through `remove_once` (which takes its id), then
 /// called: a re-entrant or concurrent delivery never calls it a second time.
 pub(crate) fn deliver<E: WeakEvent>(
-    snapshot: &Snapshot<dyn Entry<E>>,
+    snapshot: &ListsSnapshot<dyn Entry<E>>,
     sender: &E::Source,
     args: &E::Args,
     mut remove_once: impl FnMut(u64),
 ) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
-    call_each(snapshot, |id, entry| {
-        entry.deliver(sender, args, &mut || remove_once(id))
-    })
+    let mut dead = 0;
+    let mut panic = None;
+    snapshot.for_each(|list| {
+        let (met, payload) = call_each(list, |id, entry| {
+            entry.deliver(sender, args, &mut || remove_once(id))
+        });
+        dead += met;
+        if let Some(payload) = payload {
+            panic.get_or_insert(payload);
+        }
+    });
+    (dead, panic)
 }
 
 impl<E: WeakEvent> Unregister for SourceState<E> {
@@ -443,7 +451,7 @@ impl<E: WeakEvent> Forwarder<E> {
         let Some(source) = self.state.source() else {
             return;
         };
-        let snapshot = self.state.snapshot();
+        let snapshot = self.state.snapshot(E::reach(args));
         let (dead, panic) = deliver::<E>(&snapshot, &source, args, |id| {
             self.state.remove_id(id);
         });
