@@ -406,18 +406,26 @@ impl<T: ?Sized> Lists<T> {
     /// Removes the registration `id`, in whichever list holds it; false if none does (or it is
     /// already removed).
     pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
-        if self.main.contains(id) || self.topics.is_empty() {
+        if self.main.contains(id) || !self.topics.values().any(|list| list.contains(id)) {
             return self.main.remove(id);
         }
-        let topic = self
-            .topics
-            .iter()
-            .find(|(_, list)| list.contains(id))
-            .map(|(topic, _)| topic.clone());
-        match topic {
-            Some(topic) => self.remove_in(Some(&topic), |list| list.remove(id)),
-            None => (false, Garbage::none()),
+        let topics = Arc::make_mut(&mut self.topics);
+        let mut emptied = None;
+        let mut outcome = (false, Garbage::none());
+        if let Some((topic, list)) = topics.iter_mut().find(|(_, list)| list.contains(id)) {
+            outcome = list.remove(id);
+            if list.live() == 0 {
+                emptied = Some(topic.clone());
+            }
         }
+        if outcome.0 {
+            self.topic_live -= 1;
+        }
+        if let Some(topic) = emptied {
+            // An emptied list has compacted to an empty vector: nothing to drop later.
+            topics.remove(&topic);
+        }
+        outcome
     }
 
     /// Removes the registration `id` if the list of `topic` (`None`: the main list) holds it.
