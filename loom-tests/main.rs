@@ -220,7 +220,7 @@ fn purge_vs_add() {
         );
         manager.purge();
         let stats = manager.stats();
-        assert_eq!((stats.registrations, stats.live), (1, 1));
+        assert_eq!((stats.registrations, stats.alive), (1, 1));
     });
 }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use crate::panic::FirstPanic;
 use crate::sync::{lock, Mutex, MutexGuard};
 use crate::{Event, WeakEvent, WeakEventManager};
 
@@ -231,7 +232,7 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
         }
         state.delivering = true;
         drop(state);
-        let mut panic = None;
+        let mut panics = FirstPanic::new();
         loop {
             let next = {
                 let mut state = self.lock();
@@ -245,17 +246,12 @@ impl<T: Clone + Send + Sync + 'static> ObservableVec<T> {
             };
             // Copies made, listeners called and items dropped with no lock held; a panic in
             // any of them must not leave `delivering` set (the queue would never move again).
-            let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            panics.catch(|| {
                 self.changed.raise(&copy_change(&next));
                 drop(next);
-            }));
-            if let Err(payload) = delivered {
-                panic.get_or_insert(payload);
-            }
+            });
         }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
+        panics.resume();
     }
 
     /// Appends `item`; raises `Add`.

@@ -10,11 +10,14 @@
 
 use std::backtrace::Backtrace;
 use std::fmt;
+use std::ops::AddAssign;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
+use crate::cleanup::DoublingMark;
+use crate::entry::Alive;
 use crate::list::Node;
-use crate::listener::Alive;
+use crate::stats::ManagerStats;
 
 /// The listener count per source past which a manager warns, once per source, unless changed
 /// with [`WeakEventManager::set_listener_threshold`](crate::WeakEventManager::set_listener_threshold).
@@ -58,7 +61,8 @@ struct Record {
 struct Profiler {
     records: Vec<Record>,
     /// Length at which records of registrations that are gone are swept out.
-    sweep_at: usize,
+    /// When to sweep out records of registrations that were removed.
+    sweep: DoublingMark,
 }
 
 /// Open marks; registrations are recorded only while it is non-zero.
@@ -66,7 +70,7 @@ static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 static SEQ: AtomicU64 = AtomicU64::new(0);
 static PROFILER: Mutex<Profiler> = Mutex::new(Profiler {
     records: Vec::new(),
-    sweep_at: 64,
+    sweep: DoublingMark::new(64),
 });
 
 fn lock_profiler() -> std::sync::MutexGuard<'static, Profiler> {
@@ -87,11 +91,11 @@ where
     let probe: Weak<dyn Probe> = Arc::downgrade(node) as Weak<dyn Probe>;
     let mut profiler = lock_profiler();
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
-    if profiler.records.len() >= profiler.sweep_at {
+    if profiler.sweep.claim(profiler.records.len()) {
         profiler
             .records
             .retain(|r| r.probe.upgrade().is_some_and(|p| p.registered()));
-        profiler.sweep_at = (profiler.records.len() * 2).max(64);
+        profiler.sweep.reset(profiler.records.len());
     }
     profiler.records.push(Record {
         seq,
@@ -267,7 +271,7 @@ impl fmt::Display for Undisposed {
 /// ```
 /// let report = weak_events::report();
 /// for row in &report.rows {
-///     assert!(row.live + row.dead <= row.registrations);
+///     assert!(row.alive + row.dead <= row.registrations);
 /// }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -282,7 +286,7 @@ pub struct ReportRow {
     /// Registrations present.
     pub registrations: usize,
     /// Registrations whose receiver is alive.
-    pub live: usize,
+    pub alive: usize,
     /// Registrations whose receiver died, not yet pruned.
     pub dead: usize,
     /// Receivers pruned after dying while still registered.
@@ -309,7 +313,7 @@ pub struct ReportRow {
 ///
 /// let report = weak_events::report();
 /// let row = report.rows.iter().find(|r| r.event.ends_with("Saved")).unwrap();
-/// assert_eq!((row.sources, row.live, row.dead), (1, 1, 0));
+/// assert_eq!((row.sources, row.alive, row.dead), (1, 1, 0));
 /// assert!(report.to_string().contains("Saved"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -341,16 +345,23 @@ pub fn report() -> Report {
                 rows.last_mut().expect("just pushed")
             }
         };
-        row.managers += 1;
-        row.sources += stats.sources;
-        row.registrations += stats.registrations;
-        row.live += stats.live;
-        row.dead += stats.dead;
-        row.forgotten_removals += stats.cleanup.forgotten_removals;
-        row.passes += stats.cleanup.passes;
+        *row += stats;
     }
     rows.sort_by_key(|r| r.event);
     Report { rows }
+}
+
+/// One manager's statistics, added to its kind's row.
+impl AddAssign<ManagerStats> for ReportRow {
+    fn add_assign(&mut self, stats: ManagerStats) {
+        self.managers += 1;
+        self.sources += stats.sources;
+        self.registrations += stats.registrations;
+        self.alive += stats.alive;
+        self.dead += stats.dead;
+        self.forgotten_removals += stats.cleanup.forgotten_removals;
+        self.passes += stats.cleanup.passes;
+    }
 }
 
 impl fmt::Display for Report {
@@ -365,7 +376,7 @@ impl fmt::Display for Report {
         writeln!(
             f,
             "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
-            "event", "managers", "sources", "entries", "live", "dead", "forgotten", "passes"
+            "event", "managers", "sources", "entries", "alive", "dead", "forgotten", "passes"
         )?;
         for r in &self.rows {
             writeln!(
@@ -375,7 +386,7 @@ impl fmt::Display for Report {
                 r.managers,
                 r.sources,
                 r.registrations,
-                r.live,
+                r.alive,
                 r.dead,
                 r.forgotten_removals,
                 r.passes

@@ -6,6 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::panic::FirstPanic;
 use crate::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
 
 /// Something an owner releases when it is disposed: a [`Subscription`], a [`DisposeBag`], an
@@ -473,9 +474,7 @@ impl DisposeBag {
         E: WeakEvent,
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let manager = WeakEventManager::<E>::current();
-        let id = manager.add_listener_once(source, listener);
-        self.auto_dispose(manager.guard(source, id))
+        self.auto_dispose(WeakEventManager::<E>::current().subscribe_once(source, listener))
     }
 
     /// Removes every subscription the bag owns (and only those: other items stay, and other
@@ -525,7 +524,7 @@ impl DisposeBag {
     /// assert_eq!((manager.listener_count(&a), manager.listener_count(&b)), (0, 1));
     /// ```
     pub fn stop_listening_to<S: ?Sized>(&self, source: &Arc<S>) -> usize {
-        let addr = crate::listener::addr_of(Arc::as_ptr(source));
+        let addr = crate::entry::addr_of(Arc::as_ptr(source));
         self.dispose_where(|item| item.source == Some(addr))
     }
 
@@ -543,7 +542,7 @@ impl DisposeBag {
 }
 
 /// What to do with a disposal's panic once every item had its turn.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Unwinding {
     /// Resume the first one (an explicit call).
     Resume,
@@ -555,22 +554,16 @@ enum Unwinding {
 /// Disposes `items` last first, with no lock held; a panic does not stop the rest. Returns how
 /// many registrations the subscriptions among them removed.
 fn dispose_in_reverse(items: Vec<Item>, unwinding: Unwinding) -> usize {
-    let mut panic = None;
+    let mut panics = FirstPanic::new();
     let mut removed = 0;
     for item in items.into_iter().rev() {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| item.value.dispose_owned()))
-        {
-            Ok(true) => removed += 1,
-            Ok(false) => {}
-            Err(payload) => {
-                panic.get_or_insert(payload);
-            }
+        if panics.catch(|| item.value.dispose_owned()) == Some(true) {
+            removed += 1;
         }
     }
-    if let Some(payload) = panic {
-        if unwinding == Unwinding::Resume {
-            std::panic::resume_unwind(payload);
-        }
+    match unwinding {
+        Unwinding::Resume => panics.resume(),
+        Unwinding::Swallow => panics.discard(),
     }
     removed
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::list::{call_each, Node, Slots};
+use crate::panic::FirstPanic;
 use crate::sync::{lock, Mutex};
 
 type Handler<A> = dyn Fn(&A) + Send + Sync;
@@ -150,14 +151,13 @@ impl<A: ?Sized + 'static> Event<A> {
     /// ```
     pub fn raise(&self, args: &A) {
         let snapshot = lock(&self.handlers).snapshot();
-        let (_, panic) = call_each(&snapshot, |_, handler| {
+        let mut panics = FirstPanic::new();
+        call_each(&snapshot, &mut panics, |_, handler| {
             handler(args);
             true
         });
         drop(snapshot);
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
+        panics.resume();
     }
 
     /// The number of handlers.
@@ -171,7 +171,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// assert_eq!(event.handler_count(), 2);
     /// ```
     pub fn handler_count(&self) -> usize {
-        lock(&self.handlers).live()
+        lock(&self.handlers).registered()
     }
 
     /// Whether the event has no handler.
@@ -197,7 +197,7 @@ impl<A: ?Sized + 'static> fmt::Debug for Event<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Event");
         match self.handlers.try_lock() {
-            Ok(handlers) => s.field("handlers", &handlers.live()),
+            Ok(handlers) => s.field("handlers", &handlers.registered()),
             Err(_) => s.field("handlers", &format_args!("<locked>")),
         };
         s.finish_non_exhaustive()

@@ -68,23 +68,28 @@
 
 mod cleanup;
 mod collection;
+mod current;
 mod diagnostics;
 mod dispose;
+mod engine;
+mod entry;
 mod event;
 pub mod guide;
+pub mod internals;
 mod list;
 mod listener;
 mod manager;
 mod notice;
+mod panic;
 mod property;
 mod source;
+mod stats;
 mod subscription;
 mod sync;
 mod table;
 
 pub use cleanup::{
     cleanup_mode, cleanup_stats, purge_all, run_pending_cleanup, set_cleanup_mode, CleanupMode,
-    CleanupStats, PurgeReport,
 };
 pub use collection::{
     CollectionChange, CollectionChanged, CollectionChangedManager, NotifyCollectionChanged,
@@ -97,12 +102,13 @@ pub use diagnostics::{
 pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
 pub use listener::{WeakEvent, WeakEventListener};
-pub use manager::{ManagerStats, RegistrationId, WeakEventManager};
+pub use manager::{RegistrationId, WeakEventManager};
 pub use notice::DropNotice;
 pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
     ALL_PROPERTIES,
 };
+pub use stats::{CleanupStats, ManagerStats, PurgeReport};
 pub use subscription::Subscription;
 
 /// The README's example is compiled and run as a doctest, so it cannot rot.

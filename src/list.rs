@@ -1,14 +1,14 @@
 //! Copy-on-write slot lists: the storage behind [`Event`](crate::Event) and every per-source
 //! listener list of a manager.
 //!
-//! A list is an `Arc<Vec<Slot>>` guarded by its owner's mutex. A delivery clones the `Arc` under
+//! A list is an `Arc<Vec<Arc<Node>>>` guarded by its owner's mutex. A delivery clones the `Arc` under
 //! the lock (its *snapshot*) and iterates it with no lock held. Writers mutate the vector in
 //! place when no snapshot is out (`Arc::get_mut`), so add is O(1) amortised; only a write that
 //! races a delivery copies the vector.
 //!
 //! Removal finds the slot by a binary search (ids increase along the vector), sets the node's
 //! `removed` flag (which a delivery checks just before each call) and counts it: O(log n). The
-//! vector is compacted once removed slots outnumber live ones, O(1) amortised. Until then a
+//! vector is compacted once removed slots outnumber the others, O(1) amortised. Until then a
 //! removed slot keeps its node, whose `Weak` keeps the receiver's allocation (not its value).
 //!
 //! Anything a writer takes out of the list comes back as [`Garbage`] for the caller to drop after
@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
 
 /// The removed flag, in the top bit of a node's `state` (the id takes the other 63).
@@ -78,27 +79,8 @@ impl<T: ?Sized> Node<T> {
     }
 }
 
-/// A node in a list; its id is in the node.
-pub(crate) struct Slot<T: ?Sized> {
-    pub(crate) node: Arc<Node<T>>,
-}
-
-impl<T: ?Sized> Slot<T> {
-    pub(crate) fn id(&self) -> u64 {
-        self.node.id()
-    }
-}
-
-impl<T: ?Sized> Clone for Slot<T> {
-    fn clone(&self) -> Self {
-        Slot {
-            node: Arc::clone(&self.node),
-        }
-    }
-}
-
 /// What a delivery iterates.
-pub(crate) type Snapshot<T> = Arc<Vec<Slot<T>>>;
+pub(crate) type Snapshot<T> = Arc<Vec<Arc<Node<T>>>>;
 
 /// Vectors that left a list; drop them after releasing the lock that guards the list.
 #[must_use = "drop garbage after releasing the list's lock"]
@@ -156,13 +138,13 @@ impl<T: ?Sized> Slots<T> {
     }
 
     /// Registrations not removed (their receivers may be dead).
-    pub(crate) fn live(&self) -> usize {
+    pub(crate) fn registered(&self) -> usize {
         self.vec.len() - self.removed
     }
 
     /// The registrations that are not removed, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Slot<T>> {
-        self.vec.iter().filter(|slot| !slot.node.is_removed())
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Arc<Node<T>>> {
+        self.vec.iter().filter(|node| !node.is_removed())
     }
 
     /// Appends `node` under a fresh id.
@@ -170,15 +152,14 @@ impl<T: ?Sized> Slots<T> {
         let id = crate::sync::next_id();
         // Not yet shared with any delivery: the list lock orders this store before any load.
         node.state.store(id, Ordering::Relaxed);
-        let slot = Slot { node };
         if let Some(vec) = Arc::get_mut(&mut self.vec) {
-            vec.push(slot);
+            vec.push(node);
             return (id, Garbage::none());
         }
         // A delivery holds the current vector: copy it, leaving the removed slots behind.
-        let mut vec = Vec::with_capacity((self.live() + 1).next_power_of_two());
+        let mut vec = Vec::with_capacity((self.registered() + 1).next_power_of_two());
         vec.extend(self.iter().cloned());
-        vec.push(slot);
+        vec.push(node);
         self.removed = 0;
         (
             id,
@@ -188,7 +169,7 @@ impl<T: ?Sized> Slots<T> {
 
     /// Removes the registration `id`; false if it is not in the list (or already removed).
     pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
-        let Ok(index) = self.vec.binary_search_by_key(&id, Slot::id) else {
+        let Ok(index) = self.vec.binary_search_by_key(&id, |node| node.id()) else {
             return (false, Garbage::none());
         };
         self.remove_at(index)
@@ -196,7 +177,7 @@ impl<T: ?Sized> Slots<T> {
 
     /// Whether the registration `id` is in this list (removed or not).
     fn contains(&self, id: u64) -> bool {
-        self.vec.binary_search_by_key(&id, Slot::id).is_ok()
+        self.vec.binary_search_by_key(&id, |node| node.id()).is_ok()
     }
 
     /// Removes the last registration whose value satisfies `pred`.
@@ -204,7 +185,7 @@ impl<T: ?Sized> Slots<T> {
         let found = self
             .vec
             .iter()
-            .rposition(|slot| !slot.node.is_removed() && pred(&slot.node.value));
+            .rposition(|node| !node.is_removed() && pred(&node.value));
         match found {
             Some(index) => self.remove_at(index),
             None => (false, Garbage::none()),
@@ -212,11 +193,11 @@ impl<T: ?Sized> Slots<T> {
     }
 
     fn remove_at(&mut self, index: usize) -> (bool, Garbage<T>) {
-        if !self.vec[index].node.mark_removed() {
+        if !self.vec[index].mark_removed() {
             return (false, Garbage::none());
         }
         self.removed += 1;
-        // Compact once removed slots outnumber live ones: O(1) amortised per removal, and an
+        // Compact once removed slots outnumber the others: O(1) amortised per removal, and an
         // emptied list frees its vector at once.
         let garbage = if self.removed * 2 > self.vec.len() {
             self.compact()
@@ -236,8 +217,8 @@ impl<T: ?Sized> Slots<T> {
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<T>) {
         // Find the first registration to drop without allocating: most passes drop nothing.
         let mut first_drop = None;
-        for (index, slot) in self.vec.iter().enumerate() {
-            if !slot.node.is_removed() && !keep(&slot.node.value) {
+        for (index, node) in self.vec.iter().enumerate() {
+            if !node.is_removed() && !keep(&node.value) {
                 first_drop = Some(index);
                 break;
             }
@@ -247,31 +228,31 @@ impl<T: ?Sized> Slots<T> {
                 return (0, Garbage::none());
             }
             // Only removed slots to drop.
-            let kept: Vec<Slot<T>> = self.iter().cloned().collect();
+            let kept: Vec<Arc<Node<T>>> = self.iter().cloned().collect();
             self.removed = 0;
             return (
                 0,
                 Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept))),
             );
         };
-        let mut kept = Vec::with_capacity(self.live());
+        let mut kept = Vec::with_capacity(self.registered());
         kept.extend(
             self.vec[..first_drop]
                 .iter()
-                .filter(|s| !s.node.is_removed())
+                .filter(|node| !node.is_removed())
                 .cloned(),
         );
         // Flag what this drops, so that a delivery still holding the old vector skips it too.
-        self.vec[first_drop].node.mark_removed();
+        self.vec[first_drop].mark_removed();
         let mut dropped = 1;
-        for slot in &self.vec[first_drop + 1..] {
-            if slot.node.is_removed() {
+        for node in &self.vec[first_drop + 1..] {
+            if node.is_removed() {
                 continue;
             }
-            if keep(&slot.node.value) {
-                kept.push(slot.clone());
+            if keep(&node.value) {
+                kept.push(Arc::clone(node));
             } else {
-                slot.node.mark_removed();
+                node.mark_removed();
                 dropped += 1;
             }
         }
@@ -328,7 +309,7 @@ enum TopicsSnapshot<T: ?Sized> {
 
 impl<T: ?Sized> ListsSnapshot<T> {
     /// Each list reached, main list first (then topics in no particular order).
-    pub(crate) fn for_each(&self, mut f: impl FnMut(&[Slot<T>])) {
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[Arc<Node<T>>])) {
         f(&self.main);
         match &self.topics {
             TopicsSnapshot::None => {}
@@ -348,8 +329,8 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// Registrations not removed, in every list (their receivers may be dead).
-    pub(crate) fn live(&self) -> usize {
-        self.main.live() + self.topic_live
+    pub(crate) fn registered(&self) -> usize {
+        self.main.registered() + self.topic_live
     }
 
     /// The lists `reach` names, for a delivery to iterate without the lock.
@@ -370,14 +351,14 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// Every registration not removed, list by list.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Slot<T>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Arc<Node<T>>> {
         self.main
             .iter()
             .chain(self.topics.values().flat_map(Slots::iter))
     }
 
     /// Registrations not removed in the list of `topic` (`None`: the main list).
-    pub(crate) fn iter_in(&self, topic: Option<&str>) -> impl Iterator<Item = &Slot<T>> {
+    pub(crate) fn iter_in(&self, topic: Option<&str>) -> impl Iterator<Item = &Arc<Node<T>>> {
         let list = match topic {
             None => Some(&self.main),
             Some(topic) => self.topics.get(topic),
@@ -414,7 +395,7 @@ impl<T: ?Sized> Lists<T> {
         let mut outcome = (false, Garbage::none());
         if let Some((topic, list)) = topics.iter_mut().find(|(_, list)| list.contains(id)) {
             outcome = list.remove(id);
-            if list.live() == 0 {
+            if list.registered() == 0 {
                 emptied = Some(topic.clone());
             }
         }
@@ -461,7 +442,7 @@ impl<T: ?Sized> Lists<T> {
         let (removed, garbage) = remove(list);
         if removed {
             self.topic_live -= 1;
-            if list.live() == 0 {
+            if list.registered() == 0 {
                 // An emptied list has compacted to an empty vector: nothing to drop later.
                 topics.remove(topic);
             }
@@ -481,49 +462,45 @@ impl<T: ?Sized> Lists<T> {
             let (gone, more) = list.retain(&mut keep);
             dropped += gone;
             garbage = garbage.and(more);
-            if list.live() == 0 {
+            if list.registered() == 0 {
                 emptied.push(topic.clone());
             }
         }
         for topic in emptied {
             topics.remove(&topic);
         }
-        self.topic_live = topics.values().map(Slots::live).sum();
+        self.topic_live = topics.values().map(Slots::registered).sum();
         (dropped, garbage)
     }
 }
 
-/// Calls `call` for each slot of `snapshot` that is not removed at its turn, in order.
+/// Calls `call` for each node of `snapshot` that is not removed at its turn, in order; returns
+/// how many calls returned `false` (dead receivers).
 ///
-/// A panic does not stop the others: the first payload is handed back after every slot had its
-/// turn (later ones are dropped), with the count of calls that returned `false` (dead receivers).
-/// One `catch_unwind` covers a whole run of calls (it is not free per call); after a panic the
-/// run resumes at the next slot.
+/// A panic does not stop the others: it is kept in `panics` (the first one) and the run resumes
+/// at the next node. One `catch_unwind` covers a whole run of calls, not each call.
 pub(crate) fn call_each<T: ?Sized>(
-    snapshot: &[Slot<T>],
+    snapshot: &[Arc<Node<T>>],
+    panics: &mut FirstPanic,
     mut call: impl FnMut(u64, &T) -> bool,
-) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
+) -> usize {
     let mut dead = 0;
-    let mut panic = None;
     let mut next = 0;
     while next < snapshot.len() {
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            while let Some(slot) = snapshot.get(next) {
-                // Past this slot before calling it: a panic resumes at the one after.
+        panics.catch(|| {
+            while let Some(node) = snapshot.get(next) {
+                // Past this node before calling it: a panic resumes at the one after.
                 next += 1;
                 // Checked just before the call: a registration removed before its turn is
                 // skipped, including one removed by an earlier listener of this very delivery.
-                if slot.node.is_removed() {
+                if node.is_removed() {
                     continue;
                 }
-                if !call(slot.id(), &slot.node.value) {
+                if !call(node.id(), &node.value) {
                     dead += 1;
                 }
             }
-        }));
-        if let Err(payload) = run {
-            panic.get_or_insert(payload);
-        }
+        });
     }
-    (dead, panic)
+    dead
 }

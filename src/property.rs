@@ -7,10 +7,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::cleanup::PurgeReport;
+use crate::engine::{Registered, Target};
+use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry};
 use crate::list::Reach;
-use crate::listener::{HandlerEntry, ListenerEntry};
-use crate::{CleanupMode, Event, ManagerStats, RegistrationId, Subscription};
+use crate::{CleanupMode, Event, ManagerStats, PurgeReport, RegistrationId, Subscription};
 use crate::{WeakEvent, WeakEventListener, WeakEventManager};
 
 /// The property name that stands for "all properties" (WPF's `String.Empty`): a change with this
@@ -325,9 +325,20 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert!(std::ptr::eq(a, PropertyChangedManager::<Model>::current()));
     /// ```
     pub fn current() -> &'static Self {
-        crate::manager::singleton(|| PropertyChangedManager {
+        crate::current::current(|| PropertyChangedManager {
             manager: WeakEventManager::current().clone(),
         })
+    }
+
+    /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
+    fn register<R: ?Sized>(
+        &self,
+        source: &Arc<S>,
+        property: &str,
+        entry: impl Entry<PropertyChanged<S>> + 'static,
+    ) -> Registered<PropertyChanged<S>> {
+        let target = Target::Source(source, topic(property));
+        self.manager.engine().register::<_, R>(target, entry)
     }
 
     /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
@@ -368,11 +379,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        if property.is_empty() {
-            return self.manager.add_listener(source, listener);
-        }
-        self.manager
-            .add_in::<_, L>(source, property, ListenerEntry::new(listener))
+        self.register::<L>(source, property, ListenerEntry::new(listener))
+            .id
     }
 
     /// Registers `receiver` and a plain `fn` for changes of `property` on `source`.
@@ -405,11 +413,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        if property.is_empty() {
-            return self.manager.add_handler(source, receiver, handler);
-        }
-        let entry = HandlerEntry::<PropertyChanged<S>, R>::new(receiver, handler);
-        self.manager.add_in::<_, R>(source, property, entry)
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(source, property, entry).id
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
@@ -441,8 +446,8 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        let id = self.add_listener(source, property, listener);
-        self.manager.guard(source, id)
+        self.register::<L>(source, property, ListenerEntry::new(listener))
+            .into_guard()
     }
 
     /// Removes the most recent registration of `listener` (the `Arc` that was registered) for
@@ -508,9 +513,9 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        let addr = crate::listener::addr_of(listener);
         self.manager
-            .remove_listener_in(source, topic(property), addr)
+            .engine()
+            .remove_listener_in(source, topic(property), addr_of(listener))
     }
 
     /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
@@ -535,6 +540,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     #[must_use = "false means `id` was not registered for this property on this source"]
     pub fn remove_registration(&self, source: &S, property: &str, id: RegistrationId) -> bool {
         self.manager
+            .engine()
             .remove_registration_in(source, topic(property), id)
     }
 
@@ -557,7 +563,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.listener_count(&model, ""), 0);
     /// ```
     pub fn listener_count(&self, source: &S, property: &str) -> usize {
-        self.manager.count_in(source, topic(property))
+        self.manager.engine().count_in(source, topic(property))
     }
 
     /// Delivers a change from `source` as if it raised its event (for sources that notify

@@ -1,47 +1,62 @@
-//! One source's state in a manager: its listener list, whether the manager is attached to the
-//! source's `Event` (or watches its `DropNotice`), and its place in the cleanup queue.
+//! One source's state in a manager: its lists, its hook on the source (the forwarding handler on
+//! the source's `Event`, or a watcher on its `DropNotice`), and its mark in the cleanup queue;
+//! and the tail every delivery shares.
 //!
 //! # Synchronization
 //!
-//! Each state has one mutex (`inner`) over its list and attach state; no user code runs under it.
-//! A delivery holds it only to clone the list's `Arc` (its snapshot). Closing (the last
+//! Each state has one mutex (`inner`) over its lists and hook state; no user code runs under it.
+//! A delivery holds it only to clone the lists' `Arc`s (its snapshot). Closing (the last
 //! registration went, or the source died) happens under it and is final: an add that finds a
-//! closed state drops it from the table and retries on a fresh one, so a registration is never
-//! added to a state that will not be delivered or purged. Attaching to the source's `Event` runs
-//! user code ([`WeakEvent::event`]), so it happens with the lock released while the state is
-//! `Attaching`; concurrent adds wait on `attached` so that no add returns before the forwarding
-//! handler is in place (a raise that starts after an add returned reaches the new listener). An
-//! add made by the attaching thread itself (from inside `WeakEvent::event`) does not wait: the
-//! outer add finishes the attach before it returns. Watching a `DropNotice` follows the same
-//! protocol: the watcher is a handler on the notice's own `Event`.
+//! closed state has its caller drop it from the table and retry on a fresh one, so a
+//! registration is never added to a state that will not be delivered or purged.
+//!
+//! Hooking onto the source runs user code ([`WeakEvent::event`], [`WeakEvent::drop_notice`]),
+//! so it happens with the lock released while the state is `Hooking`; concurrent adds wait on
+//! `hooked` so that no add returns before the hook is in place (a raise that starts after an add
+//! returned reaches the new listener). An add made by the hooking thread itself (from inside
+//! `WeakEvent::event`) does not wait: the outer add finishes the hook before it returns.
 
 use std::sync::{Arc, Weak};
 
-use crate::cleanup::PurgeReport;
+use crate::cleanup::{Dirty, DoublingMark};
+use crate::entry::Entry;
 use crate::event::EventToken;
 use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
-use crate::listener::Entry;
-use crate::manager::Shared;
+use crate::panic::FirstPanic;
+use crate::stats::PurgeReport;
 use crate::subscription::Unregister;
-use crate::sync::{lock, wait, AtomicBool, Condvar, Mutex};
+use crate::sync::{current_thread, lock, wait, AtomicBool, Condvar, Mutex, MutexGuard, ThreadId};
 use crate::WeakEvent;
 
-/// A list grown to this many slots asks for a pass over its source even if it was never pruned.
-const MIN_GROW_MARK: usize = 16;
+/// A list grown to this many registrations asks for a pass over its source even if it was never
+/// pruned.
+const GROWTH_FLOOR: usize = 16;
 
+/// A registration as a list stores it.
 pub(crate) type EntryNode<E> = Arc<Node<dyn Entry<E>>>;
 
+/// What a source's state needs from the manager that owns it.
+pub(crate) trait Owner<E: WeakEvent>: Send + Sync {
+    /// Asks for a pass over `state`'s source.
+    fn request_pass(self: Arc<Self>, state: &Arc<SourceState<E>>);
+    /// Removes `state` from the table if it is still there.
+    fn forget(&self, state: &SourceState<E>);
+}
+
 pub(crate) struct SourceState<E: WeakEvent> {
-    /// The source's address: the table key.
-    pub(crate) key: usize,
+    /// The source's address: the table key (0 for the static list).
+    key: usize,
     /// The source, weakly (it also reserves the address while the state exists); `None` for the
     /// static list, which has no source.
     source: Option<Weak<E::Source>>,
-    manager: Weak<Shared<E>>,
+    owner: Weak<dyn Owner<E>>,
     inner: Mutex<Inner<E>>,
-    attached: Condvar,
-    /// Set while the state sits in its manager's dirty queue; see `Shared::request`.
-    pub(crate) dirty: AtomicBool,
+    hooked: Condvar,
+    /// Set while the state waits in its manager's cleanup queue.
+    marked: AtomicBool,
+    /// When an add asks for a pass over this source: when its registrations doubled since the
+    /// last pass.
+    growth: DoublingMark,
 }
 
 struct Inner<E: WeakEvent> {
@@ -49,86 +64,76 @@ struct Inner<E: WeakEvent> {
     closed: bool,
     /// The listener threshold warning was given for this source.
     warned: bool,
-    attach: Attach,
-    /// Registrations at which an add asks for a pass over this source: twice what the last pass left.
-    grow_mark: usize,
+    hook: HookState,
 }
 
-enum Attach {
-    Detached,
-    /// The thread named here is subscribing the forwarding handler, with the lock released.
-    Attaching(crate::sync::ThreadId),
-    Attached(Hook),
+enum HookState {
+    Unhooked,
+    /// The thread named here is hooking onto the source, with the lock released.
+    Hooking(ThreadId),
+    Hooked(Hook),
     /// The kind has neither an `Event` nor a `DropNotice` for this source, or this is the
     /// static list.
-    NoEvent,
+    Nothing,
 }
 
-/// What the manager attached to a source.
+/// What the manager hooked onto a source.
 #[derive(Clone, Copy)]
 enum Hook {
-    /// The forwarding handler, on the source's `Event`.
+    /// The forwarding handler, attached to the source's `Event`.
     Event(EventToken),
     /// A watcher on the source's `DropNotice`: it delivers nothing, its drop announces the death.
     Notice(EventToken),
 }
 
-/// What one pass over one source did.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Pruned {
-    pub(crate) purged: usize,
-    pub(crate) forgotten: usize,
-    pub(crate) removed_source: bool,
-}
-
 /// What an add did.
 pub(crate) struct Added {
     pub(crate) id: u64,
-    /// The list doubled since its last pass: ask for one.
+    /// The source's registrations doubled since its last pass: ask for one.
     pub(crate) grew: bool,
-    /// The list just crossed the listener threshold, with this many registrations.
+    /// The source just crossed the listener threshold, with this many registrations.
     pub(crate) crossed: Option<usize>,
 }
 
-impl Pruned {
-    pub(crate) fn into_report(self) -> PurgeReport {
-        PurgeReport {
-            sources_visited: 1,
-            entries_purged: self.purged,
-            forgotten_removals: self.forgotten,
-            sources_removed: usize::from(self.removed_source),
-        }
-    }
-}
-
-/// A closed state's attachment, to undo once the lock is released.
+/// A closed state's hook, to undo once the lock is released.
 struct Closing(Option<Hook>);
 
 impl<E: WeakEvent> SourceState<E> {
-    pub(crate) fn new(
+    /// The state of the source at `key`.
+    pub(crate) fn new(key: usize, source: Weak<E::Source>, owner: Weak<dyn Owner<E>>) -> Self {
+        Self::build(key, Some(source), owner, HookState::Unhooked)
+    }
+
+    /// The static list's state: no source, no hook, never closed.
+    pub(crate) fn new_static(owner: Weak<dyn Owner<E>>) -> Self {
+        Self::build(0, None, owner, HookState::Nothing)
+    }
+
+    fn build(
         key: usize,
         source: Option<Weak<E::Source>>,
-        manager: Weak<Shared<E>>,
+        owner: Weak<dyn Owner<E>>,
+        hook: HookState,
     ) -> Self {
-        let attach = if source.is_some() {
-            Attach::Detached
-        } else {
-            Attach::NoEvent
-        };
         SourceState {
             key,
             source,
-            manager,
+            owner,
             inner: Mutex::new(Inner {
                 lists: Lists::new(),
                 closed: false,
                 warned: false,
-                attach,
-                grow_mark: MIN_GROW_MARK,
+                hook,
             }),
-            attached: Condvar::new(),
-            dirty: AtomicBool::new(false),
+            hooked: Condvar::new(),
+            marked: AtomicBool::new(false),
+            growth: DoublingMark::new(GROWTH_FLOOR),
         }
+    }
+
+    /// The source's address, the table key.
+    pub(crate) fn key(&self) -> usize {
+        self.key
     }
 
     /// Adds `node` to the list of `topic` (`None`: the main list); `Err(node)` if the state
@@ -145,47 +150,43 @@ impl<E: WeakEvent> SourceState<E> {
             if inner.closed {
                 return Err(node);
             }
-            match inner.attach {
-                Attach::Detached => {
+            match inner.hook {
+                HookState::Unhooked => {
                     let Some(source) = source else {
-                        inner.attach = Attach::NoEvent;
+                        inner.hook = HookState::Nothing;
                         continue;
                     };
-                    inner.attach = Attach::Attaching(crate::sync::current_thread());
+                    inner.hook = HookState::Hooking(current_thread());
                     drop(inner);
                     // Loops back: a state closed meanwhile fails the add above.
-                    inner = self.attach(source);
+                    inner = self.hook(source);
                 }
-                // Re-entered from `WeakEvent::event` on the attaching thread: waiting would wait
+                // Re-entered from `WeakEvent::event` on the hooking thread: waiting would wait
                 // for ourselves.
-                Attach::Attaching(thread) if thread == crate::sync::current_thread() => break,
-                Attach::Attaching(_) => inner = wait(&self.attached, inner),
-                Attach::Attached(_) | Attach::NoEvent => break,
+                HookState::Hooking(thread) if thread == current_thread() => break,
+                HookState::Hooking(_) => inner = wait(&self.hooked, inner),
+                HookState::Hooked(_) | HookState::Nothing => break,
             }
         }
         let (id, garbage) = inner.lists.push(topic, node);
         // Registrations not removed, dead receivers included: what a pass can shrink. (Removed
         // slots are the list's own business: it compacts them away by itself.)
-        let registered = inner.lists.live();
-        let grew = registered >= inner.grow_mark;
-        if grew {
-            // Ask once per doubling; the pass sets the next mark from what it leaves.
-            inner.grow_mark = registered.saturating_mul(2);
-        }
-        let listeners = inner.lists.live();
-        let crossed = (listeners > threshold && !inner.warned).then(|| {
+        let registered = inner.lists.registered();
+        let grew = self.growth.claim(registered);
+        let crossed = (registered > threshold && !inner.warned).then(|| {
             inner.warned = true;
-            listeners
+            registered
         });
         drop(inner);
         drop(garbage);
         Ok(Added { id, grew, crossed })
     }
 
-    /// Subscribes the forwarding handler to the source's `Event` with no lock held, then records
-    /// the outcome and wakes the adds waiting for it.
-    fn attach(self: &Arc<Self>, source: &Arc<E::Source>) -> crate::sync::MutexGuard<'_, Inner<E>> {
-        let subscribed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    /// Hooks onto the source with no lock held (the forwarding handler on its `Event`, or a
+    /// watcher on its `DropNotice`), then records the outcome and wakes the adds waiting for it.
+    fn hook(self: &Arc<Self>, source: &Arc<E::Source>) -> MutexGuard<'_, Inner<E>> {
+        let mut panics = FirstPanic::new();
+        let hooked = panics.catch(|| {
             let forwarder = Forwarder {
                 state: Arc::clone(self),
             };
@@ -199,29 +200,28 @@ impl<E: WeakEvent> SourceState<E> {
                     Hook::Notice(notice.event().subscribe(move |()| forwarder.keep()))
                 })
             }
-        }));
+        });
         let mut inner = lock(&self.inner);
-        let token = match subscribed {
-            Ok(token) => token,
-            Err(payload) => {
-                // `event` panicked: nothing was attached and the add fails by that panic.
-                inner.attach = Attach::Detached;
-                drop(inner);
-                self.attached.notify_all();
-                std::panic::resume_unwind(payload);
-            }
+        let Some(hook) = hooked else {
+            // `event` or `drop_notice` panicked: nothing was hooked and the add fails by that
+            // panic.
+            inner.hook = HookState::Unhooked;
+            drop(inner);
+            self.hooked.notify_all();
+            panics.resume();
+            unreachable!("a caught panic resumes");
         };
         if inner.closed {
-            // Closed while we attached (a purge found the list empty): undo, and let the add retry.
+            // Closed while we hooked (a purge found the lists empty): undo, and let the add retry.
             drop(inner);
-            self.attached.notify_all();
-            if let Some(hook) = token {
+            self.hooked.notify_all();
+            if let Some(hook) = hook {
                 unhook::<E>(source, hook);
             }
             return lock(&self.inner);
         }
-        inner.attach = token.map_or(Attach::NoEvent, Attach::Attached);
-        self.attached.notify_all();
+        inner.hook = hook.map_or(HookState::Nothing, HookState::Hooked);
+        self.hooked.notify_all();
         inner
     }
 
@@ -256,7 +256,7 @@ impl<E: WeakEvent> SourceState<E> {
     ) -> bool {
         let mut inner = lock(&self.inner);
         let (removed, garbage) = remove(&mut inner.lists);
-        let closing = if removed && inner.lists.live() == 0 {
+        let closing = if removed && inner.lists.registered() == 0 {
             self.close(&mut inner)
         } else {
             None
@@ -271,10 +271,10 @@ impl<E: WeakEvent> SourceState<E> {
 
     /// One cleanup pass over this source: drops the registrations of dead receivers (all of them
     /// if the source died) and closes the state if nothing is left.
-    pub(crate) fn prune(&self) -> Pruned {
+    pub(crate) fn prune(&self) -> PurgeReport {
         let mut inner = lock(&self.inner);
         if inner.closed {
-            return Pruned::default();
+            return PurgeReport::default();
         }
         let source_dead = self.source_is_dead();
         let mut forgotten = 0;
@@ -286,8 +286,8 @@ impl<E: WeakEvent> SourceState<E> {
             }
             alive && !source_dead
         });
-        inner.grow_mark = inner.lists.live().saturating_mul(2).max(MIN_GROW_MARK);
-        let closing = if inner.lists.live() == 0 {
+        self.growth.reset(inner.lists.registered());
+        let closing = if inner.lists.registered() == 0 {
             self.close(&mut inner)
         } else {
             None
@@ -298,10 +298,11 @@ impl<E: WeakEvent> SourceState<E> {
         if let Some(closing) = closing {
             self.finish_close(closing);
         }
-        Pruned {
-            purged,
-            forgotten,
-            removed_source,
+        PurgeReport {
+            sources_visited: 1,
+            entries_purged: purged,
+            forgotten_removals: forgotten,
+            sources_removed: usize::from(removed_source),
         }
     }
 
@@ -311,34 +312,34 @@ impl<E: WeakEvent> SourceState<E> {
             return None;
         }
         inner.closed = true;
-        let token = match std::mem::replace(&mut inner.attach, Attach::Detached) {
-            Attach::Attached(token) => Some(token),
-            // An add is attaching: it sees `closed` when it relocks and undoes its own attach.
+        let hook = match std::mem::replace(&mut inner.hook, HookState::Unhooked) {
+            HookState::Hooked(hook) => Some(hook),
+            // An add is hooking: it sees `closed` when it relocks and undoes its own hook.
             _ => None,
         };
-        Some(Closing(token))
+        Some(Closing(hook))
     }
 
-    /// Leaves the table and detaches from the source's `Event`, with no lock held.
+    /// Leaves the table and unhooks from the source, with no lock held.
     fn finish_close(&self, closing: Closing) {
-        if let Some(manager) = self.manager.upgrade() {
-            manager.forget_source(self);
+        if let Some(owner) = self.owner.upgrade() {
+            owner.forget(self);
         }
-        self.detach(closing);
+        self.unhook(closing);
     }
 
-    fn detach(&self, Closing(token): Closing) {
+    fn unhook(&self, Closing(hook): Closing) {
         // Never call into a dead source: if it died, its `Event` (and our handler) went with it.
-        if let (Some(hook), Some(source)) = (token, self.source()) {
+        if let (Some(hook), Some(source)) = (hook, self.source()) {
             unhook::<E>(&source, hook);
         }
     }
 
-    /// Closes and detaches because the manager is going away.
+    /// Closes and unhooks because the manager is going away.
     pub(crate) fn shutdown(&self) {
         let closing = self.close(&mut lock(&self.inner));
         if let Some(closing) = closing {
-            self.detach(closing);
+            self.unhook(closing);
         }
     }
 
@@ -349,11 +350,11 @@ impl<E: WeakEvent> SourceState<E> {
             .is_some_and(|source| source.strong_count() == 0)
     }
 
-    pub(crate) fn source(&self) -> Option<Arc<E::Source>> {
+    fn source(&self) -> Option<Arc<E::Source>> {
         self.source.as_ref().and_then(Weak::upgrade)
     }
 
-    /// Registrations, and how many of them are live: receiver alive and source alive (a dead
+    /// Registrations, and how many of them are alive: receiver alive and source alive (a dead
     /// source's registrations are garbage whatever their receivers).
     pub(crate) fn counts(&self) -> (usize, usize) {
         let inner = lock(&self.inner);
@@ -363,27 +364,36 @@ impl<E: WeakEvent> SourceState<E> {
             inner
                 .lists
                 .iter()
-                .filter(|s| s.node.value.is_alive())
+                .filter(|node| node.value.is_alive())
                 .count()
         };
-        (inner.lists.live(), alive)
+        (inner.lists.registered(), alive)
     }
 
-    /// Registrations not removed in the list of `topic` (`None`: the main list).
+    /// Registrations in the list of `topic` (`None`: the main list).
     pub(crate) fn count_in(&self, topic: Option<&str>) -> usize {
         lock(&self.inner).lists.iter_in(topic).count()
     }
 
-    /// Registrations not removed, in every list.
+    /// Registrations, in every list.
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).lists.live()
+        lock(&self.inner).lists.registered()
     }
 
-    /// Asks the manager for a pass over this source.
-    pub(crate) fn request_cleanup(self: &Arc<Self>) {
-        if let Some(manager) = self.manager.upgrade() {
-            manager.request(Some(self));
+    /// Asks the owning manager for a pass over this source, unless it is marked already.
+    pub(crate) fn request_pass(self: &Arc<Self>) {
+        if self.is_marked() {
+            return;
         }
+        if let Some(owner) = self.owner.upgrade() {
+            owner.request_pass(self);
+        }
+    }
+}
+
+impl<E: WeakEvent> Dirty for SourceState<E> {
+    fn dirty_flag(&self) -> &AtomicBool {
+        &self.marked
     }
 }
 
@@ -403,29 +413,37 @@ fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
     }
 }
 
-/// Delivers `args` from `sender` to a snapshot; returns the count of dead receivers met and the
-/// first panic.
+/// Delivers `args` from `sender` to `snapshot`, then finishes: the one delivery tail of
+/// `deliver_event`, `deliver_static` and a raise through the source's `Event`.
 ///
-/// A once-registration is claimed, then removed through `remove_once` (which takes its id), then
-/// called: a re-entrant or concurrent delivery never calls it a second time.
+/// A once-registration is claimed, then removed, then called, so a re-entrant or concurrent
+/// delivery never calls it a second time. `state` finds the source's state for that removal and
+/// for the cleanup request a delivery that met dead receivers makes (both cold paths). A panic
+/// does not stop the other listeners; the first one resumes at the end.
 pub(crate) fn deliver<E: WeakEvent>(
-    snapshot: &ListsSnapshot<dyn Entry<E>>,
+    snapshot: ListsSnapshot<dyn Entry<E>>,
     sender: &E::Source,
     args: &E::Args,
-    mut remove_once: impl FnMut(u64),
-) -> (usize, Option<Box<dyn std::any::Any + Send>>) {
+    state: impl Fn() -> Option<Arc<SourceState<E>>>,
+) {
+    let mut panics = FirstPanic::new();
     let mut dead = 0;
-    let mut panic = None;
     snapshot.for_each(|list| {
-        let (met, payload) = call_each(list, |id, entry| {
-            entry.deliver(sender, args, &mut || remove_once(id))
+        dead += call_each(list, &mut panics, |id, entry| {
+            entry.deliver(sender, args, &mut || {
+                if let Some(state) = state() {
+                    state.remove_id(id);
+                }
+            })
         });
-        dead += met;
-        if let Some(payload) = payload {
-            panic.get_or_insert(payload);
-        }
     });
-    (dead, panic)
+    drop(snapshot);
+    if dead > 0 {
+        if let Some(state) = state() {
+            state.request_pass();
+        }
+    }
+    panics.resume();
 }
 
 impl<E: WeakEvent> Unregister for SourceState<E> {
@@ -438,8 +456,8 @@ impl<E: WeakEvent> Unregister for SourceState<E> {
     }
 }
 
-/// The handler a manager subscribes to a source's `Event`: it holds the source's list directly,
-/// so a raise needs no table lookup.
+/// The handler a manager attaches to a source's `Event` (or the watcher on its `DropNotice`): it
+/// holds the source's state directly, so a raise needs no table lookup.
 struct Forwarder<E: WeakEvent> {
     state: Arc<SourceState<E>>,
 }
@@ -452,32 +470,20 @@ impl<E: WeakEvent> Forwarder<E> {
             return;
         };
         let snapshot = self.state.snapshot(E::reach(args));
-        let (dead, panic) = deliver::<E>(&snapshot, &source, args, |id| {
-            self.state.remove_id(id);
-        });
-        drop(snapshot);
-        if dead > 0 && !self.state.dirty.load(std::sync::atomic::Ordering::Acquire) {
-            self.state.request_cleanup();
-        }
-        drop(source);
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
+        deliver(snapshot, &source, args, || Some(Arc::clone(&self.state)));
     }
-}
 
-impl<E: WeakEvent> Forwarder<E> {
     /// What a `DropNotice` watcher does when called: nothing (the crate never raises a notice).
     fn keep(&self) {}
 }
 
 impl<E: WeakEvent> Drop for Forwarder<E> {
-    /// Dropped by the source's `Event` (or `DropNotice`): either the manager detached it, or the
-    /// source died. In
-    /// the second case the source's entries are garbage now, so ask for a pass over it.
+    /// Dropped by the source's `Event` (or `DropNotice`): either the manager unhooked it, or the
+    /// source died. In the second case the source's entries are garbage now, so ask for a pass
+    /// over it.
     fn drop(&mut self) {
         if self.state.source_is_dead() {
-            self.state.request_cleanup();
+            self.state.request_pass();
         }
     }
 }

@@ -66,14 +66,6 @@ impl Subscription {
         }
     }
 
-    pub(crate) fn detached(id: RegistrationId) -> Self {
-        Subscription {
-            id,
-            list: None,
-            source: 0,
-        }
-    }
-
     /// The registration's id.
     ///
     /// # Examples

@@ -68,7 +68,7 @@ fn dead_sources_without_an_event_stay_bounded_inline() {
         peak <= DEAD_SOURCE_BOUND,
         "peak {peak} sources in the table"
     );
-    assert_eq!(stats.live, 0, "a dead source's registrations are not live");
+    assert_eq!(stats.alive, 0, "a dead source's registrations are not live");
     manager.schedule_cleanup();
     assert_eq!(
         manager.stats().sources,

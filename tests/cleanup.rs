@@ -86,7 +86,7 @@ fn manual_mode_purges_nothing_until_asked_then_everything_dead_at_request_time()
     assert_eq!(report.entries_purged, 150);
     assert_eq!(report.forgotten_removals, 150);
     let stats = manager.stats();
-    assert_eq!((stats.dead, stats.live, stats.registrations), (0, 50, 50));
+    assert_eq!((stats.dead, stats.alive, stats.registrations), (0, 50, 50));
     assert_eq!(
         manager.run_pending_cleanup().sources_visited,
         0,
@@ -205,7 +205,7 @@ fn a_purge_never_removes_a_live_registration_even_one_added_during_it() {
     });
     manager.purge();
     let stats = manager.stats();
-    assert_eq!((stats.registrations, stats.live), (ADDS, ADDS));
+    assert_eq!((stats.registrations, stats.alive), (ADDS, ADDS));
     for bus in &buses {
         manager.deliver_event(bus, &0);
     }
@@ -331,7 +331,7 @@ fn a_drop_notice_brings_a_dead_sources_entries_to_the_next_pass() {
     drop(dying);
     let stats = manager.stats();
     assert_eq!(
-        (stats.sources, stats.live, stats.dead),
+        (stats.sources, stats.alive, stats.dead),
         (2, 1, 2),
         "dead source: not live"
     );
@@ -361,7 +361,7 @@ fn a_requested_full_pass_purges_a_dead_source_without_an_event_in_every_mode() {
         manager.add_listener(&bus, &receiver);
         drop(bus);
         assert_eq!(
-            manager.stats().live,
+            manager.stats().alive,
             0,
             "{mode:?}: a dead source's entry is not live"
         );

@@ -45,13 +45,13 @@ fn a_dropped_receiver_is_never_called_and_counted_dead_until_purged() {
     );
 
     let stats = manager.stats();
-    assert_eq!((stats.registrations, stats.live, stats.dead), (2, 1, 1));
+    assert_eq!((stats.registrations, stats.alive, stats.dead), (2, 1, 1));
 
     let report = manager.purge();
     assert_eq!(report.entries_purged, 1);
     assert_eq!(report.forgotten_removals, 1);
     let stats = manager.stats();
-    assert_eq!((stats.registrations, stats.live, stats.dead), (1, 1, 0));
+    assert_eq!((stats.registrations, stats.alive, stats.dead), (1, 1, 0));
     assert_eq!(
         bus.ping.handler_count(),
         1,

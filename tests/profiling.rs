@@ -63,7 +63,7 @@ fn profiling_lists_exactly_what_was_registered_since_the_mark_and_is_still_there
         .iter()
         .find(|r| r.event.ends_with("common::Ping"))
         .expect("a row for Ping");
-    assert_eq!((row.sources, row.live, row.dead), (1, 3, 0));
+    assert_eq!((row.sources, row.alive, row.dead), (1, 3, 0));
     assert_eq!(row.forgotten_removals, 2);
     let table = report.to_string();
     assert!(table.lines().next().unwrap().contains("forgotten"));

@@ -1,24 +1,20 @@
 //! [`WeakEventManager`]: one per event kind; holds receivers weakly and delivers to them.
+//!
+//! The public face only: every registration form below is a short wrapper over the engine's one
+//! registration path (`Engine::register`, given where the registration goes and what entry it
+//! is), and every other method forwards to the engine. The static forms are in `statics.rs`.
 
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
+mod statics;
+
 use std::fmt;
-use std::sync::{Arc, OnceLock, RwLock, Weak};
+use std::sync::Arc;
 
-use crate::cleanup::{self, Cleanable, CleanupMode, CleanupState, CleanupStats, PurgeReport};
-use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
-use crate::list::{Node, Reach};
-use crate::listener::{addr_of, HandlerEntry, ListenerEntry};
-use crate::listener::{Entry, Once};
-use crate::source::{self, Added, EntryNode, SourceState};
+use crate::cleanup::CleanupMode;
+use crate::engine::{Engine, Registered, Target};
+use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry, Once};
+use crate::stats::{ManagerStats, PurgeReport};
 use crate::subscription::Subscription;
-use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
-use crate::table::Table;
 use crate::{WeakEvent, WeakEventListener};
-
-/// The table's upkeep floor: the first upkeep runs at this many sources, and the next is never
-/// set lower.
-const MIN_TABLE_MARK: usize = 16;
 
 /// The manager of one event kind `E`: the sender's event holds only this, and this holds
 /// receivers (and sources) **weakly**.
@@ -77,7 +73,7 @@ const MIN_TABLE_MARK: usize = 16;
 /// assert_eq!(CALLS.load(Ordering::SeqCst), 1);
 /// ```
 pub struct WeakEventManager<E: WeakEvent> {
-    shared: Arc<Shared<E>>,
+    engine: Arc<Engine<E>>,
 }
 
 /// Identifies one registration; remove it with
@@ -105,64 +101,6 @@ pub struct WeakEventManager<E: WeakEvent> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegistrationId(pub(crate) u64);
 
-/// A manager's table and cleanup counters at one moment.
-///
-/// The table counts (`sources`, `registrations`, `live`, `dead`) cost one pass over the table:
-/// statistics are for tests, diagnostics and leak reports, not for the hot path.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-///
-/// struct Bus;
-/// enum Ping {}
-/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-/// struct View;
-/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-///
-/// let manager = WeakEventManager::<Ping>::new();
-/// let bus = Arc::new(Bus);
-/// let (a, b) = (Arc::new(View), Arc::new(View));
-/// manager.add_listener(&bus, &a);
-/// manager.add_listener(&bus, &b);
-/// drop(b);
-/// let stats = manager.stats();
-/// assert_eq!((stats.sources, stats.registrations, stats.live, stats.dead), (1, 2, 1, 1));
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ManagerStats {
-    /// Sources in the table (sources whose entries a pass has not yet removed count too).
-    pub sources: usize,
-    /// Registrations present, static ones included.
-    pub registrations: usize,
-    /// Registrations whose receiver is alive.
-    pub live: usize,
-    /// Registrations whose receiver died and that no pass has purged yet.
-    pub dead: usize,
-    /// Registrations on the static list (events with no source).
-    pub static_registrations: usize,
-    /// The cleanup counters.
-    pub cleanup: CleanupStats,
-}
-
-/// The manager's shared state, also reachable (weakly) from its sources' states.
-pub(crate) struct Shared<E: WeakEvent> {
-    table: Table<Arc<SourceState<E>>>,
-    /// Sources in the table, counted here because counting a sharded map locks every shard.
-    sources: AtomicUsize,
-    /// Sources at which an insert asks for a full pass (twice the count after the last one).
-    table_mark: AtomicUsize,
-    statics: Arc<SourceState<E>>,
-    /// Sources marked dirty since the last pass; see `cleanup`.
-    dirty: Mutex<Vec<Arc<SourceState<E>>>>,
-    cleanup: CleanupState,
-    /// Registrations per source past which an add warns (`usize::MAX`: never).
-    threshold: AtomicUsize,
-}
-
 impl<E: WeakEvent> WeakEventManager<E> {
     /// A private manager whose cleanup follows the process-wide mode ([`crate::cleanup_mode`]).
     ///
@@ -181,7 +119,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(a.stats(), b.stats());
     /// ```
     pub fn new() -> Self {
-        Self::build(None)
+        WeakEventManager {
+            engine: Engine::new(None),
+        }
     }
 
     /// A private manager with its own cleanup mode.
@@ -197,22 +137,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
     /// ```
     pub fn with_cleanup(mode: CleanupMode) -> Self {
-        Self::build(Some(mode))
-    }
-
-    fn build(mode: Option<CleanupMode>) -> Self {
-        let shared = Arc::new_cyclic(|weak: &Weak<Shared<E>>| Shared {
-            table: Table::new(),
-            sources: AtomicUsize::new(0),
-            table_mark: AtomicUsize::new(MIN_TABLE_MARK),
-            statics: Arc::new(SourceState::new(0, None, weak.clone())),
-            dirty: Mutex::new(Vec::new()),
-            cleanup: CleanupState::new(mode),
-            threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
-        });
-        let erased: Arc<dyn Cleanable> = shared.clone();
-        cleanup::register(Arc::downgrade(&erased));
-        WeakEventManager { shared }
+        WeakEventManager {
+            engine: Engine::new(Some(mode)),
+        }
     }
 
     /// The process-wide manager of event kind `E`, made on first use.
@@ -231,7 +158,21 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(std::ptr::eq(a, WeakEventManager::<Ping>::current()));
     /// ```
     pub fn current() -> &'static Self {
-        singleton(Self::new)
+        crate::current::current(Self::new)
+    }
+
+    /// The one registration path every form below wraps.
+    fn register<R: ?Sized>(
+        &self,
+        target: Target<'_, E>,
+        entry: impl Entry<E> + 'static,
+    ) -> Registered<E> {
+        self.engine.register::<_, R>(target, entry)
+    }
+
+    /// The engine, for the built-in managers that register into topic lists.
+    pub(crate) fn engine(&self) -> &Arc<Engine<E>> {
+        &self.engine
     }
 
     /// Registers `listener` for the events of `source`; returns the registration's id.
@@ -267,7 +208,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = ListenerEntry::new(listener);
-        self.shared.add(source, node::<E, _, L>(entry))
+        self.register::<L>(Target::Source(source, None), entry).id
     }
 
     /// Registers `receiver` with a plain `fn` to call for the events of `source`.
@@ -323,8 +264,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let entry = HandlerEntry::<E, R>::new(receiver, handler);
-        self.shared.add(source, node::<E, _, R>(entry))
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(Target::Source(source, None), entry).id
     }
 
     /// Registers `listener` for one event of `source`: the first delivery that reaches it
@@ -358,7 +299,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.shared.add(source, node::<E, _, L>(entry))
+        self.register::<L>(Target::Source(source, None), entry).id
     }
 
     /// [`add_handler`](Self::add_handler) for one event of `source`; see
@@ -391,8 +332,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let entry = Once::new(HandlerEntry::<E, R>::new(receiver, handler));
-        self.shared.add(source, node::<E, _, R>(entry))
+        let entry = Once::new(HandlerEntry::new(receiver, handler));
+        self.register::<R>(Target::Source(source, None), entry).id
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
@@ -421,8 +362,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let id = self.add_listener(source, listener);
-        self.guard(source, id)
+        let entry = ListenerEntry::new(listener);
+        self.register::<L>(Target::Source(source, None), entry)
+            .into_guard()
     }
 
     /// [`add_handler`](Self::add_handler) returning a guard that removes the registration
@@ -454,17 +396,79 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        let id = self.add_handler(source, receiver, handler);
-        self.guard(source, id)
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(Target::Source(source, None), entry)
+            .into_guard()
     }
 
-    pub(crate) fn guard(&self, source: &E::Source, id: RegistrationId) -> Subscription {
-        match self.shared.state_of(source) {
-            Some(state) => Subscription::new(state, id),
-            // The registration is already gone (a listener of another thread removed the
-            // source's last registration and a purge ran): nothing to guard.
-            None => Subscription::detached(id),
-        }
+    /// [`add_listener_once`](Self::add_listener_once) returning a guard: dropping the guard
+    /// before the event removes the registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct Splash(AtomicUsize);
+    /// impl WeakEventListener<Loaded> for Splash {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, splash) = (Arc::new(Bus), Arc::new(Splash::default()));
+    /// let guard = manager.subscribe_once(&bus, &splash);
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
+    /// assert!(!guard.unsubscribe(), "it fired: nothing left to remove");
+    /// ```
+    pub fn subscribe_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry::new(listener));
+        self.register::<L>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_handler_once`](Self::add_handler_once) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, hits) = (Arc::new(Bus), Arc::new(AtomicUsize::new(0)));
+    /// let guard = manager.subscribe_handler_once(&bus, &hits, |h, _, _| {
+    ///     h.fetch_add(1, Ordering::SeqCst);
+    /// });
+    /// drop(guard); // before the event: never called
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(hits.load(Ordering::SeqCst), 0);
+    /// ```
+    pub fn subscribe_handler_once<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = Once::new(HandlerEntry::new(receiver, handler));
+        self.register::<R>(Target::Source(source, None), entry)
+            .into_guard()
     }
 
     /// Removes the most recent registration of `listener` on `source`; false if there is none.
@@ -574,55 +578,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        self.remove_listener_in(source, None, addr_of(listener))
-    }
-
-    /// Removes the most recent registration of the listener at `addr` in the list of `topic`
-    /// on `source` (`None`: the main list).
-    pub(crate) fn remove_listener_in(
-        &self,
-        source: &E::Source,
-        topic: Option<&str>,
-        addr: usize,
-    ) -> bool {
-        self.shared.state_of(source).is_some_and(|state| {
-            state.remove_last(topic, |entry| entry.listener_addr() == Some(addr))
-        })
-    }
-
-    /// Removes the registration `id` if it is in the list of `topic` on `source`.
-    pub(crate) fn remove_registration_in(
-        &self,
-        source: &E::Source,
-        topic: Option<&str>,
-        id: RegistrationId,
-    ) -> bool {
-        self.shared
-            .state_of(source)
-            .is_some_and(|state| state.remove_id_in(topic, id.0))
-    }
-
-    /// Registrations on `source` in the list of `topic` (`None`: the main list).
-    pub(crate) fn count_in(&self, source: &E::Source, topic: Option<&str>) -> usize {
-        self.shared
-            .state_of(source)
-            .map_or(0, |state| state.count_in(topic))
-    }
-
-    /// Registers `entry` in the list of `topic` on `source` (the built-in property manager's
-    /// per-property lists); `R` names the receiver type for the profiler.
-    pub(crate) fn add_in<X, R>(
-        &self,
-        source: &Arc<E::Source>,
-        topic: &str,
-        entry: X,
-    ) -> RegistrationId
-    where
-        X: Entry<E> + 'static,
-        R: ?Sized,
-    {
-        self.shared
-            .add_in(source, Some(topic), node::<E, X, R>(entry))
+        self.engine
+            .remove_listener_in(source, None, addr_of(listener))
     }
 
     /// Removes the registration `id` of `source`; false if it is not registered there.
@@ -645,9 +602,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(manager.remove_registration(&a, id));
     /// ```
     pub fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
-        self.shared
-            .state_of(source)
-            .is_some_and(|state| state.remove_id(id.0))
+        self.engine.remove_registration(source, id)
     }
 
     /// Delivers `args` from `source` to the source's listeners.
@@ -690,28 +645,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(total.0.load(Ordering::SeqCst), 5);
     /// ```
     pub fn deliver_event(&self, source: &E::Source, args: &E::Args) {
-        let key = addr_of(source);
-        let reach = E::reach(args);
-        let Some(snapshot) = self.shared.table.with(key, |state| state.snapshot(reach)) else {
-            return;
-        };
-        let (dead, panic) = source::deliver::<E>(&snapshot, source, args, |id| {
-            self.remove_registration(source, RegistrationId(id));
-        });
-        drop(snapshot);
-        if dead > 0 {
-            // A source already queued for a pass needs no second request (its pass clears the
-            // mark before it prunes): skip the clone and the request.
-            let state = self.shared.table.with(key, |state| {
-                (!state.dirty.load(Ordering::Acquire)).then(|| Arc::clone(state))
-            });
-            if let Some(state) = state.flatten() {
-                state.request_cleanup();
-            }
-        }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
+        self.engine.deliver(source, args);
     }
 
     /// The number of registrations on `source` (their receivers may have died since).
@@ -729,10 +663,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.listener_count(&Bus), 0);
     /// ```
     pub fn listener_count(&self, source: &E::Source) -> usize {
-        self.shared
-            .table
-            .with(addr_of(source), |state| state.len())
-            .unwrap_or(0)
+        self.engine.listener_count(source)
     }
 
     /// Asks for a full cleanup pass (every source), run where the manager's [`CleanupMode`] says.
@@ -752,7 +683,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.stats().cleanup.passes, 1, "inline: ran at once");
     /// ```
     pub fn schedule_cleanup(&self) {
-        self.shared.request(None);
+        self.engine.request_full_pass();
     }
 
     /// Runs a full cleanup pass now, on this thread, whatever the mode.
@@ -782,7 +713,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(bus.ping.is_empty(), "the last entry went: the manager detached");
     /// ```
     pub fn purge(&self) -> PurgeReport {
-        self.shared.run_pass(true)
+        self.engine.run_full_pass()
     }
 
     /// Runs this manager's pending pass, if any (see [`CleanupMode::Manual`]).
@@ -801,7 +732,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.stats().cleanup.passes, 1);
     /// ```
     pub fn run_pending_cleanup(&self) -> PurgeReport {
-        self.shared.run_pending()
+        self.engine.run_pending_pass()
     }
 
     /// This manager's cleanup mode.
@@ -817,7 +748,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.cleanup_mode(), weak_events::cleanup_mode());
     /// ```
     pub fn cleanup_mode(&self) -> CleanupMode {
-        self.shared.cleanup.mode()
+        self.engine.cleanup_state().mode()
     }
 
     /// Sets this manager's cleanup mode; `None` follows the process-wide mode again.
@@ -837,10 +768,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.stats().cleanup.passes, 1, "the pending pass ran");
     /// ```
     pub fn set_cleanup_mode(&self, mode: Option<CleanupMode>) {
-        self.shared.cleanup.set_mode(mode);
-        if self.shared.cleanup.is_pending() {
-            cleanup::dispatch(self.shared.clone());
-        }
+        self.engine.set_cleanup_mode(mode);
     }
 
     /// The table's counts and the cleanup counters; see [`ManagerStats`].
@@ -855,7 +783,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(WeakEventManager::<Ping>::new().stats().registrations, 0);
     /// ```
     pub fn stats(&self) -> ManagerStats {
-        self.shared.stats()
+        self.engine.stats()
     }
 
     /// Sets the registrations per source past which an add warns, once per source (see
@@ -880,9 +808,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.listener_threshold(), None);
     /// ```
     pub fn set_listener_threshold(&self, threshold: Option<usize>) {
-        self.shared
-            .threshold
-            .store(threshold.unwrap_or(usize::MAX), Ordering::Relaxed);
+        self.engine.set_threshold(threshold);
     }
 
     /// The listener threshold; see [`set_listener_threshold`](Self::set_listener_threshold).
@@ -899,212 +825,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.listener_threshold(), Some(50));
     /// ```
     pub fn listener_threshold(&self) -> Option<usize> {
-        match self.shared.threshold.load(Ordering::Relaxed) {
-            usize::MAX => None,
-            threshold => Some(threshold),
-        }
-    }
-}
-
-/// Static events: kinds whose source is `()` have one process-wide list per manager.
-impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
-    /// Registers `listener` for the static event (no source); the listener sees `&()` as sender.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, atomic::{AtomicU32, Ordering}};
-    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// enum LowMemory {}
-    /// impl WeakEvent for LowMemory { type Source = (); type Args = u32; }
-    /// #[derive(Default)]
-    /// struct Cache(AtomicU32);
-    /// impl WeakEventListener<LowMemory> for Cache {
-    ///     fn receive_weak_event(&self, _: &(), level: &u32) { self.0.store(*level, Ordering::SeqCst); }
-    /// }
-    ///
-    /// let manager = WeakEventManager::<LowMemory>::new();
-    /// let cache = Arc::new(Cache::default());
-    /// manager.add_static_listener(&cache);
-    /// manager.deliver_static(&2);
-    /// assert_eq!(cache.0.load(Ordering::SeqCst), 2);
-    /// assert!(manager.remove_static_listener(&cache));
-    /// ```
-    pub fn add_static_listener<L>(&self, listener: &Arc<L>) -> RegistrationId
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        let entry = ListenerEntry::new(listener);
-        self.shared.add_static(node::<E, _, L>(entry))
-    }
-
-    /// Registers `receiver` and a plain `fn` for the static event.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, atomic::{AtomicBool, Ordering}};
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// enum Shutdown {}
-    /// impl WeakEvent for Shutdown { type Source = (); type Args = (); }
-    /// #[derive(Default)]
-    /// struct Service(AtomicBool);
-    ///
-    /// let manager = WeakEventManager::<Shutdown>::new();
-    /// let service = Arc::new(Service::default());
-    /// let id = manager.add_static_handler(&service, |s, _, _| s.0.store(true, Ordering::SeqCst));
-    /// manager.deliver_static(&());
-    /// assert!(service.0.load(Ordering::SeqCst));
-    /// assert!(manager.remove_static_registration(id));
-    /// ```
-    pub fn add_static_handler<R>(
-        &self,
-        receiver: &Arc<R>,
-        handler: fn(&R, &(), &E::Args),
-    ) -> RegistrationId
-    where
-        R: Send + Sync + ?Sized + 'static,
-    {
-        let entry = HandlerEntry::<E, R>::new(receiver, handler);
-        self.shared.add_static(node::<E, _, R>(entry))
-    }
-
-    /// [`add_static_listener`](Self::add_static_listener) returning a guard.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// enum Tick {}
-    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
-    ///
-    /// let manager = WeakEventManager::<Tick>::new();
-    /// let view = Arc::new(View);
-    /// let guard = manager.subscribe_static(&view);
-    /// assert_eq!(manager.stats().static_registrations, 1);
-    /// drop(guard);
-    /// assert_eq!(manager.stats().static_registrations, 0);
-    /// ```
-    pub fn subscribe_static<L>(&self, listener: &Arc<L>) -> Subscription
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        let id = self.add_static_listener(listener);
-        Subscription::new(self.shared.statics.clone(), id)
-    }
-
-    /// Removes the most recent static registration of `listener`, the `Arc` that was
-    /// registered; false if there is none.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// enum Tick {}
-    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
-    ///
-    /// let manager = WeakEventManager::<Tick>::new();
-    /// let view = Arc::new(View);
-    /// assert!(!manager.remove_static_listener(&view), "never added");
-    /// manager.add_static_listener(&view);
-    /// assert!(manager.remove_static_listener(&view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener"]
-    pub fn remove_static_listener<L>(&self, listener: &Arc<L>) -> bool
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        self.remove_static_listener_by_ref(&**listener)
-    }
-
-    /// [`remove_static_listener`](Self::remove_static_listener) from a plain reference into the
-    /// registered `Arc` (a listener removing itself); see
-    /// [`remove_listener_by_ref`](Self::remove_listener_by_ref).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// enum Tick {}
-    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Tick> for View { fn receive_weak_event(&self, _: &(), _: &()) {} }
-    ///
-    /// let manager = WeakEventManager::<Tick>::new();
-    /// let view = Arc::new(View);
-    /// manager.add_static_listener(&view);
-    /// assert!(manager.remove_static_listener_by_ref(&*view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener"]
-    pub fn remove_static_listener_by_ref<L>(&self, listener: &L) -> bool
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        let addr = addr_of(listener);
-        self.shared
-            .statics
-            .remove_last(None, |entry| entry.listener_addr() == Some(addr))
-    }
-
-    /// Removes the static registration `id`; false if it is not one.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// enum Tick {}
-    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
-    /// let manager = WeakEventManager::<Tick>::new();
-    /// let id = manager.add_static_handler(&Arc::new(()), |_, _, _| {});
-    /// assert!(manager.remove_static_registration(id));
-    /// assert!(!manager.remove_static_registration(id));
-    /// ```
-    pub fn remove_static_registration(&self, id: RegistrationId) -> bool {
-        self.shared.statics.remove_id(id.0)
-    }
-
-    /// Delivers `args` to every static registration.
-    ///
-    /// # Panics
-    ///
-    /// If a listener panics, the others are still called, then the first panic resumes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// enum Tick {}
-    /// impl WeakEvent for Tick { type Source = (); type Args = (); }
-    /// WeakEventManager::<Tick>::new().deliver_static(&()); // no listeners: a no-op
-    /// ```
-    pub fn deliver_static(&self, args: &E::Args) {
-        let statics = &self.shared.statics;
-        let snapshot = statics.snapshot(Reach::Main);
-        let (dead, panic) = source::deliver::<E>(&snapshot, &(), args, |id| {
-            statics.remove_id(id);
-        });
-        drop(snapshot);
-        if dead > 0 {
-            statics.request_cleanup();
-        }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
+        self.engine.threshold()
     }
 }
 
@@ -1118,7 +839,7 @@ impl<E: WeakEvent> Clone for WeakEventManager<E> {
     /// Another handle to the same manager.
     fn clone(&self) -> Self {
         WeakEventManager {
-            shared: Arc::clone(&self.shared),
+            engine: Arc::clone(&self.engine),
         }
     }
 }
@@ -1129,288 +850,8 @@ impl<E: WeakEvent> fmt::Debug for WeakEventManager<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WeakEventManager")
             .field("event", &std::any::type_name::<E>())
-            .field("sources", &self.shared.sources.load(Ordering::Relaxed))
-            .field("cleanup", &self.shared.cleanup)
+            .field("sources", &self.engine.source_count())
+            .field("cleanup", self.engine.cleanup_state())
             .finish_non_exhaustive()
-    }
-}
-
-impl<E: WeakEvent> Shared<E> {
-    fn stats(&self) -> ManagerStats {
-        let mut stats = ManagerStats {
-            cleanup: self.cleanup.stats(),
-            ..ManagerStats::default()
-        };
-        let states = self.table.values();
-        stats.sources = states.len();
-        for state in states.iter().chain([&self.statics]) {
-            let (registrations, alive) = state.counts();
-            stats.registrations += registrations;
-            stats.live += alive;
-        }
-        stats.dead = stats.registrations - stats.live;
-        stats.static_registrations = self.statics.len();
-        stats
-    }
-
-    /// The state of `source`, if it has one.
-    fn state_of(&self, source: &E::Source) -> Option<Arc<SourceState<E>>> {
-        self.table.with(addr_of(source), Arc::clone)
-    }
-
-    fn add(self: &Arc<Self>, source: &Arc<E::Source>, node: EntryNode<E>) -> RegistrationId {
-        self.add_in(source, None, node)
-    }
-
-    /// Adds `node` to the list of `topic` (`None`: the main list) of `source`'s state.
-    fn add_in(
-        self: &Arc<Self>,
-        source: &Arc<E::Source>,
-        topic: Option<&str>,
-        mut node: EntryNode<E>,
-    ) -> RegistrationId {
-        let key = addr_of(Arc::as_ptr(source));
-        loop {
-            let mut inserted = false;
-            let state = self.table.get_or_insert_with(key, || {
-                inserted = true;
-                // Counted before the state is visible, so that a pass that closes it at once
-                // never counts it out first.
-                self.sources.fetch_add(1, Ordering::Relaxed);
-                Arc::new(SourceState::new(
-                    key,
-                    Some(Arc::downgrade(source)),
-                    Arc::downgrade(self),
-                ))
-            });
-            if inserted {
-                self.note_inserted();
-            }
-            // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
-            // so a live source's address is not another source's.
-            let threshold = self.threshold.load(Ordering::Relaxed);
-            match state.add(Some(source), topic, node, threshold) {
-                Ok(added) => return self.added(&state, added),
-                Err(returned) => {
-                    // Closed under us: help remove it, then retry on a fresh state.
-                    node = returned;
-                    self.forget_source(&state);
-                }
-            }
-        }
-    }
-
-    fn add_static(self: &Arc<Self>, node: EntryNode<E>) -> RegistrationId {
-        let threshold = self.threshold.load(Ordering::Relaxed);
-        match self.statics.add(None, None, node, threshold) {
-            Ok(added) => self.added(&self.statics, added),
-            Err(_) => unreachable!("the static list never closes"),
-        }
-    }
-
-    /// The follow-up of a successful add, with no lock held: a cleanup request if the list
-    /// doubled, a warning if it crossed the threshold.
-    fn added(self: &Arc<Self>, state: &Arc<SourceState<E>>, added: Added) -> RegistrationId {
-        if added.grew {
-            self.request(Some(state));
-        }
-        if let Some(listeners) = added.crossed {
-            diagnostics::warn_threshold(ThresholdWarning {
-                event: std::any::type_name::<E>(),
-                source: std::any::type_name::<E::Source>(),
-                listeners,
-                threshold: self.threshold.load(Ordering::Relaxed),
-            });
-        }
-        RegistrationId(added.id)
-    }
-
-    /// After a new source was counted: when the table has doubled since its last upkeep, drops
-    /// the states of sources that died (the table's own upkeep, in every cleanup mode).
-    ///
-    /// A source with no `Event` and no [`DropNotice`](crate::DropNotice) tells nobody when it
-    /// dies, so only a walk of the table finds it. The walk reads one strong count per source and
-    /// runs no user code (a dead source's `Event` is gone, and dropping an entry drops only weak
-    /// references), so it runs here, on the adding thread, like a vector's growth: the next mark
-    /// is twice what survived it, so the table never holds more than twice the sources that were
-    /// alive at the last upkeep (floor: `MIN_TABLE_MARK`), at O(1) amortised per insert.
-    fn note_inserted(&self) {
-        let sources = self.sources.load(Ordering::Relaxed);
-        let mark = self.table_mark.load(Ordering::Relaxed);
-        // One thread walks per crossing; the mark is raised first so that the others go on.
-        if sources < mark
-            || self
-                .table_mark
-                .compare_exchange(
-                    mark,
-                    sources.saturating_mul(2),
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                )
-                .is_err()
-        {
-            return;
-        }
-        let mut report = PurgeReport::default();
-        for state in self.table.values() {
-            if state.source_is_dead() {
-                report.add(state.prune().into_report());
-            }
-        }
-        self.reset_table_mark();
-        self.cleanup.record_upkeep(report);
-    }
-
-    /// Sets the next upkeep mark from what the table holds now (after a walk or a full pass).
-    fn reset_table_mark(&self) {
-        let left = self.sources.load(Ordering::Relaxed);
-        self.table_mark.store(
-            left.saturating_mul(2).max(MIN_TABLE_MARK),
-            Ordering::Relaxed,
-        );
-    }
-
-    /// Removes `state` from the table if it is still there.
-    pub(crate) fn forget_source(&self, state: &SourceState<E>) {
-        if self.table.remove_if(state.key, |current| {
-            std::ptr::eq(Arc::as_ptr(current), state)
-        }) {
-            self.sources.fetch_sub(1, Ordering::Relaxed);
-        }
-    }
-
-    /// A cleanup request: for one source's state, or for every source (`None`).
-    pub(crate) fn request(self: &Arc<Self>, state: Option<&Arc<SourceState<E>>>) {
-        if let Some(state) = state {
-            if !state.dirty.swap(true, Ordering::AcqRel) {
-                lock(&self.dirty).push(Arc::clone(state));
-            }
-        }
-        if self.cleanup.request(state.is_none()) {
-            cleanup::dispatch(self.clone());
-        }
-    }
-
-    /// One pass: the dirty sources, or every source if a full pass was asked for (or `full`).
-    fn run_pass(&self, full: bool) -> PurgeReport {
-        let full = self.cleanup.take_full() || full;
-        let queued = std::mem::take(&mut *lock(&self.dirty));
-        // Cleared before the prune, so a request made during it queues the source again.
-        for state in &queued {
-            state.dirty.store(false, Ordering::Release);
-        }
-        let states = if full {
-            let mut all = self.table.values();
-            all.push(Arc::clone(&self.statics));
-            all
-        } else {
-            queued
-        };
-        let mut report = PurgeReport::default();
-        let mut panic = None;
-        for state in &states {
-            // Detaching runs user code (`WeakEvent::event`, a source's drop): a panic there must
-            // not cost the states after it their pass, whose dirty marks are already cleared.
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.prune())) {
-                Ok(pruned) => report.add(pruned.into_report()),
-                Err(payload) => {
-                    report.sources_visited += 1;
-                    panic.get_or_insert(payload);
-                }
-            }
-        }
-        if full {
-            // From what survived, not from what the pass found: a table of dead sources must
-            // not double its next mark at every pass.
-            self.reset_table_mark();
-        }
-        self.cleanup.record(report);
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
-        report
-    }
-}
-
-impl<E: WeakEvent> Cleanable for Shared<E> {
-    fn cleanup_state(&self) -> &CleanupState {
-        &self.cleanup
-    }
-
-    fn run_pending(&self) -> PurgeReport {
-        if self.cleanup.take_pending() {
-            self.run_pass(false)
-        } else {
-            PurgeReport::default()
-        }
-    }
-
-    fn purge(&self) -> PurgeReport {
-        self.run_pass(true)
-    }
-
-    fn describe(&self) -> (&'static str, ManagerStats) {
-        (std::any::type_name::<E>(), self.stats())
-    }
-}
-
-/// The process-wide value of type `T`, made by `make` on first use and kept for the life of the
-/// process: the registry behind every `current()`. Generic statics do not exist in Rust, so the
-/// values live in one `TypeId`-keyed map; a hit is one read lock and one hash lookup.
-pub(crate) fn singleton<T: Send + Sync + 'static>(make: impl FnOnce() -> T) -> &'static T {
-    // `TypeId`s are hashes already: FxHash instead of SipHash halves a lookup.
-    type Registry =
-        RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync), rustc_hash::FxBuildHasher>>;
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    let registry = REGISTRY.get_or_init(Default::default);
-    let key = TypeId::of::<T>();
-    let found = registry
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-        .copied();
-    let any = match found {
-        Some(any) => any,
-        None => {
-            // Made outside the lock (`make` may use other singletons); a racing thread's value
-            // wins and ours is dropped unused.
-            let value = make();
-            *registry
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .entry(key)
-                // One per type for the life of the process: leaked on purpose.
-                .or_insert_with(|| Box::leak(Box::new(value)))
-        }
-    };
-    match any.downcast_ref::<T>() {
-        Some(value) => value,
-        None => unreachable!("the registry maps each TypeId to a value of that type"),
-    }
-}
-
-/// Allocates a registration's node, tells the profiler about it, and erases its receiver type.
-fn node<E, X, R>(entry: X) -> EntryNode<E>
-where
-    E: WeakEvent,
-    X: Entry<E> + 'static,
-    R: ?Sized,
-{
-    let node = Arc::new(Node::new(entry));
-    diagnostics::note_registration(
-        &node,
-        std::any::type_name::<E>(),
-        std::any::type_name::<R>(),
-    );
-    node
-}
-
-impl<E: WeakEvent> Drop for Shared<E> {
-    /// A private manager going away detaches from every source's `Event`, so none keeps a
-    /// forwarding handler to a manager that no longer exists.
-    fn drop(&mut self) {
-        for state in self.table.values() {
-            state.shutdown();
-        }
     }
 }

@@ -1,0 +1,180 @@
+//! The process-wide side of cleanup: the list of every manager, the `Manual` queue and the
+//! `Background` worker. Under loom there is no process-wide state (a static holding loom
+//! objects breaks the model's next iteration): models use private managers, and `Background`
+//! runs passes inline.
+
+pub(crate) use imp::*;
+
+#[cfg(not(loom))]
+mod imp {
+    use std::sync::{Arc, Mutex, Weak};
+    use std::time::Duration;
+
+    use crossbeam_channel::{Receiver, Sender};
+
+    use crate::cleanup::{Cleanable, CleanupMode, DoublingMark};
+    use crate::sync::lock;
+
+    pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Background;
+    pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+    /// How long the worker waits after a request before it runs, so a burst costs one pass.
+    const DEBOUNCE: Duration = Duration::from_millis(5);
+    /// How long the worker stays idle before it exits (a later request starts a new one).
+    const IDLE_EXIT: Duration = Duration::from_secs(2);
+
+    type Job = Weak<dyn Cleanable>;
+
+    /// Every manager of the process, for `purge_all`, `report` and mode changes.
+    static MANAGERS: Mutex<WeakList> = Mutex::new(WeakList::new());
+    /// Managers with a pass pending in `Manual` mode, each at most once.
+    static MANUAL: Mutex<WeakList> = Mutex::new(WeakList::new());
+    static WORKER: Mutex<Worker> = Mutex::new(Worker {
+        channel: None,
+        running: false,
+    });
+
+    /// Weak handles to managers, with dropped ones swept out as it grows: it holds at most
+    /// twice the live ones (plus a floor of 16), at O(1) amortised per push.
+    struct WeakList {
+        managers: Vec<Job>,
+        sweep: DoublingMark,
+    }
+
+    impl WeakList {
+        const fn new() -> Self {
+            WeakList {
+                managers: Vec::new(),
+                sweep: DoublingMark::new(16),
+            }
+        }
+
+        fn push(&mut self, manager: Job) {
+            if self.sweep.claim(self.managers.len()) {
+                self.managers.retain(|m| m.strong_count() > 0);
+                self.sweep.reset(self.managers.len());
+            }
+            self.managers.push(manager);
+        }
+    }
+
+    struct Worker {
+        channel: Option<(Sender<Job>, Receiver<Job>)>,
+        running: bool,
+    }
+
+    pub(crate) fn register(manager: Job) {
+        lock(&MANAGERS).push(manager);
+    }
+
+    pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+        let registry = lock(&MANAGERS);
+        registry.managers.iter().filter_map(Weak::upgrade).collect()
+    }
+
+    /// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.
+    pub(crate) fn push_manual(manager: &Arc<dyn Cleanable>) {
+        if manager.cleanup_state().claim_manual_slot() {
+            lock(&MANUAL).push(Arc::downgrade(manager));
+        }
+    }
+
+    pub(crate) fn take_manual() -> Vec<Job> {
+        std::mem::take(&mut lock(&MANUAL).managers)
+    }
+
+    pub(crate) fn manual_len() -> usize {
+        lock(&MANUAL).managers.len()
+    }
+
+    /// Queues `job` for the worker, starting one if none runs. Sending and the worker's decision
+    /// to exit both happen under `WORKER`, so no job is left in the channel without a worker.
+    pub(crate) fn push_background(job: Job, manager: &Arc<dyn Cleanable>) {
+        let mut worker = lock(&WORKER);
+        let (sender, receiver) = worker
+            .channel
+            .get_or_insert_with(crossbeam_channel::unbounded);
+        // Unbounded and its receiver is kept here: sending cannot fail.
+        let _ = sender.send(job);
+        let receiver = receiver.clone();
+        if worker.running {
+            return;
+        }
+        let spawned = std::thread::Builder::new()
+            .name("weak-events-cleanup".into())
+            .spawn(move || run_worker(receiver));
+        match spawned {
+            Ok(_) => worker.running = true,
+            Err(_) => {
+                // No thread to be had: run the pass here rather than lose it.
+                drop(worker);
+                manager.run_pending();
+            }
+        }
+    }
+
+    fn run_worker(receiver: Receiver<Job>) {
+        loop {
+            let first = match receiver.recv_timeout(IDLE_EXIT) {
+                Ok(job) => job,
+                Err(_) => {
+                    let mut worker = lock(&WORKER);
+                    if receiver.is_empty() {
+                        worker.running = false;
+                        return;
+                    }
+                    continue;
+                }
+            };
+            std::thread::sleep(DEBOUNCE);
+            let mut jobs = vec![first];
+            jobs.extend(receiver.try_iter());
+            jobs.sort_by_key(|job| job.as_ptr().cast::<()>() as usize);
+            jobs.dedup_by(|a, b| Weak::ptr_eq(a, b));
+            for job in jobs {
+                // A pass runs user code (a source's drop, `WeakEvent::event`), and so does the
+                // drop of the last handle to a manager (it detaches from its sources): a panic
+                // there must not kill the worker and with it every later request.
+                crate::panic::FirstPanic::new().catch(move || {
+                    let Some(manager) = job.upgrade() else {
+                        return;
+                    };
+                    match manager.cleanup_state().mode() {
+                        // The mode changed while the job waited: hand it over, lose nothing.
+                        CleanupMode::Manual => push_manual(&manager),
+                        CleanupMode::Background | CleanupMode::Inline => {
+                            manager.run_pending();
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+#[cfg(loom)]
+mod imp {
+    //! Under loom there is no process-wide state (a static holding loom objects breaks the next
+    //! iteration): models use private managers, and `Background` runs passes inline.
+    use std::sync::{Arc, Weak};
+
+    use crate::cleanup::{Cleanable, CleanupMode};
+
+    pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Inline;
+    pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+    pub(crate) fn register(_: Weak<dyn Cleanable>) {}
+    pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+        Vec::new()
+    }
+    pub(crate) fn push_manual(_: &Arc<dyn Cleanable>) {}
+    pub(crate) fn take_manual() -> Vec<Weak<dyn Cleanable>> {
+        Vec::new()
+    }
+    pub(crate) fn manual_len() -> usize {
+        0
+    }
+    pub(crate) fn push_background(_: Weak<dyn Cleanable>, manager: &Arc<dyn Cleanable>) {
+        manager.run_pending();
+    }
+}
