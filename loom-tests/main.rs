@@ -1,4 +1,5 @@
-//! loom models of the manager's concurrency claims (DESIGN.md semantics 3, 4 and 7).
+//! loom models of the crate's concurrency claims: snapshot delivery, no lock held while user
+//! code runs, requests never lost, collection changes in order.
 //!
 //! Run with:
 //!
@@ -501,7 +502,7 @@ fn remove_last_vs_add() {
 }
 
 /// Two threads change one `ObservableVec`: a listener that mirrors the changes stays exact, so
-/// each change reached it in the order the changes were applied (semantic 12). Raising each
+/// each change reached it in the order the changes were applied. Raising each
 /// change after its own unlock (the order-losing design) fails here: the second push's `Add` at
 /// index 1 can reach the mirror before the first push's `Add` at index 0.
 #[test]
@@ -543,4 +544,92 @@ fn collection_changes_from_two_threads_arrive_in_order() {
             assert_eq!(*mirror.lock().unwrap(), list.to_vec());
         },
     );
+}
+
+/// Property routing: two threads add the first listeners of two property names on one model,
+/// each raising its own name's change as soon as its add returned, while the other thread may
+/// still be adding (and hooking). Each add hooks (or waits for the hook of) the one
+/// forwarding handler, whichever topic list it goes to: a raise after an add returned reaches
+/// it, the model's `Event` gets exactly one handler, and each change reaches its own name's
+/// listeners only.
+#[test]
+fn property_routing_first_listeners_of_two_names() {
+    use weak_events::{NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
+
+    #[derive(Default)]
+    struct Doc {
+        changed: Event<PropertyChangedArgs>,
+    }
+    impl NotifyPropertyChanged for Doc {
+        fn property_changed(&self) -> &Event<PropertyChangedArgs> {
+            &self.changed
+        }
+    }
+
+    model("property_routing_first_listeners_of_two_names", || {
+        let manager = Arc::new(PropertyChangedManager::<Doc>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let doc = Arc::new(Doc::default());
+        let (title, width) = (Arc::new(Counter::default()), Arc::new(Counter::default()));
+
+        let adder = {
+            let (manager, doc, width) = (manager.clone(), doc.clone(), width.clone());
+            thread::spawn(move || {
+                manager.add_listener(&doc, "width", &width);
+                let before = width.calls();
+                doc.changed.raise(&PropertyChangedArgs::of("width"));
+                assert!(
+                    width.calls() > before,
+                    "a raise after the add returned missed it"
+                );
+            })
+        };
+        manager.add_listener(&doc, "title", &title);
+        let before = title.calls();
+        doc.changed.raise(&PropertyChangedArgs::of("title"));
+        assert!(
+            title.calls() > before,
+            "a raise after the add returned missed it"
+        );
+        adder.join().unwrap();
+
+        assert_eq!(doc.changed.handler_count(), 1, "hooked exactly once");
+        let (t0, w0) = (title.calls(), width.calls());
+        doc.changed.raise(&PropertyChangedArgs::of("width"));
+        assert_eq!(
+            (title.calls(), width.calls()),
+            (t0, w0 + 1),
+            "its own name only"
+        );
+        doc.changed.raise(&PropertyChangedArgs::all());
+        assert_eq!(
+            (title.calls(), width.calls()),
+            (t0 + 1, w0 + 2),
+            "every name"
+        );
+    });
+}
+
+/// A once-registration delivered by two threads at once fires exactly once, and is gone after.
+#[test]
+fn once_fires_once_under_two_deliveries() {
+    model("once_fires_once_under_two_deliveries", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Inline,
+        ));
+        let bus = bus();
+        let once = Arc::new(Counter::default());
+        manager.add_listener_once(&bus, &once);
+
+        let other = {
+            let (manager, bus) = (manager.clone(), bus.clone());
+            thread::spawn(move || manager.deliver_event(&bus, &0))
+        };
+        manager.deliver_event(&bus, &0);
+        other.join().unwrap();
+
+        assert_eq!(once.calls(), 1, "fired exactly once");
+        assert_eq!(manager.listener_count(&bus), 0, "and removed");
+    });
 }

@@ -4,8 +4,8 @@
 //! # Costs
 //!
 //! When no profiling mark is open, a registration pays one relaxed atomic load for profiling.
-//! While a mark is open, each registration captures a [`Backtrace`] (tens of microseconds) and
-//! takes one process-wide lock. The threshold check is a comparison under the source's list lock
+//! While a mark is open, each registration captures a [`Backtrace`] (many times the cost of the
+//! registration itself; BENCHMARKS.md has the ratio) and takes one process-wide lock. The threshold check is a comparison under the source's list lock
 //! the add already holds. The report walks every manager's table.
 
 use std::backtrace::Backtrace;
@@ -25,7 +25,8 @@ use crate::stats::ManagerStats;
 /// Node's emitters warn past 10, tuned for servers where an eleventh listener is usually a leak.
 /// One app-wide source in a UI legitimately feeds many views, so the default is higher: past a
 /// thousand listeners a source has more receivers than a screen has widgets, and one delivery
-/// costs on the order of 10 µs, a share of a frame budget worth knowing about.
+/// costs a thousand listener calls, a share of a frame budget worth knowing about (BENCHMARKS.md
+/// has the times).
 ///
 /// # Examples
 ///
@@ -449,8 +450,8 @@ impl fmt::Display for ThresholdWarning {
     }
 }
 
-type Hook = fn(&ThresholdWarning);
-static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
+type ThresholdHook = fn(&ThresholdWarning);
+static HOOK: RwLock<Option<ThresholdHook>> = RwLock::new(None);
 
 /// Sets the process-wide function called when a source crosses its manager's listener threshold
 /// (`None` removes it). The hook runs on the registering thread with no lock of the crate held.

@@ -1,4 +1,4 @@
-//! Ownership helpers from the seeds: a dispose bag (Grist's `Disposable`) that also remembers what
+//! Ownership helpers: a dispose bag (Grist's `Disposable`) that also remembers what
 //! its owner listens to (Backbone's `listenTo`/`stopListening`).
 
 use std::any::Any;
@@ -123,7 +123,7 @@ struct Item {
 }
 
 #[derive(Default)]
-struct Inner {
+struct Contents {
     /// In order of registration; keys increase along it.
     items: Vec<Item>,
     disposed: bool,
@@ -131,7 +131,7 @@ struct Inner {
 
 /// An owner: it records what a component owns and disposes all of it at once, in reverse order.
 ///
-/// The Grist seed's `Disposable`: [`auto_dispose`](Self::auto_dispose) takes ownership of a
+/// Grist's `Disposable`: [`auto_dispose`](Self::auto_dispose) takes ownership of a
 /// [`Subscription`], a nested bag or anything [`Dispose`]; [`dispose_release`](Self::dispose_release)
 /// hands an item back undisposed; [`dispose_discard`](Self::dispose_discard) disposes one early;
 /// [`dispose`](Self::dispose) (also run on drop) disposes the rest, last registered first, and is
@@ -168,7 +168,7 @@ struct Inner {
 /// assert!(game.bag.is_disposed());
 /// ```
 pub struct DisposeBag {
-    inner: Mutex<Inner>,
+    inner: Mutex<Contents>,
 }
 
 /// The key of an item in a [`DisposeBag`], typed by the item so that
@@ -222,11 +222,11 @@ impl DisposeBag {
     /// ```
     pub fn new() -> Self {
         DisposeBag {
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Contents::default()),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Contents> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -195,7 +195,7 @@
 //! [`stop_listening`](crate::DisposeBag::stop_listening); `on`/`off` are
 //! [`Event::subscribe`](crate::Event::subscribe)/[`unsubscribe`](crate::Event::unsubscribe).
 //! Different: Backbone keeps a listener alive until `stopListening` is called, which is exactly
-//! the leak of the seed post; here forgetting it costs an entry until the next pass, and a
+//! the zombie-view leak Backbone applications are known for; here forgetting it costs an entry until the next pass, and a
 //! removed listener is not called by the trigger that removed it.
 //!
 //! **Grist's `Disposable` and qooxdoo.** [`DisposeBag`](crate::DisposeBag) is `autoDispose`,

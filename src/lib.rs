@@ -62,6 +62,29 @@
 //! - [`PropertyChangedManager`] and [`CollectionChangedManager`]: change notification, built in.
 //! - Diagnostics: [`start_profiling`] (who registered and never removed), [`report`], and the
 //!   per-source listener threshold ([`ThresholdWarning`]).
+//! - [`internals`]: how it works inside (not part of the stable API).
+//!
+//! # Module map
+//!
+//! | file | owns |
+//! |---|---|
+//! | `manager/` | [`WeakEventManager`]: the public face; `register.rs` and `statics.rs` hold the registration forms |
+//! | `engine.rs` | a manager's state: its table, the one registration path, delivery, passes |
+//! | `source.rs` | one source's state: its lists, its hook on the source, the shared delivery tail |
+//! | `list.rs` | copy-on-write lists of registrations, per-topic lists, `call_each` |
+//! | `entry.rs` | the type-erased entries: listener, handler, once |
+//! | `listener.rs` | [`WeakEvent`] and [`WeakEventListener`] |
+//! | `event.rs`, `notice.rs` | [`Event`] and [`DropNotice`] |
+//! | `subscription.rs` | [`Subscription`] |
+//! | `cleanup/` | [`CleanupMode`], the request/pass handshake, the scheduler (worker, manual queue) |
+//! | `stats.rs` | [`ManagerStats`], [`PurgeReport`], [`CleanupStats`] |
+//! | `dispose.rs` | [`DisposeBag`] |
+//! | `diagnostics.rs` | profiling, [`report`], the listener threshold |
+//! | `property.rs`, `collection.rs` | the built-in property-changed and collection-changed managers |
+//! | `current.rs` | the process-wide values behind every `current()` |
+//! | `panic.rs` | catching user panics, keeping the first, resuming it |
+//! | `sync.rs`, `table.rs` | the loom facade for every lock and atomic, and the source table |
+//! | `guide.rs`, `internals.rs` | documentation only |
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]

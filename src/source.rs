@@ -50,7 +50,7 @@ pub(crate) struct SourceState<E: WeakEvent> {
     /// static list, which has no source.
     source: Option<Weak<E::Source>>,
     owner: Weak<dyn Owner<E>>,
-    inner: Mutex<Inner<E>>,
+    inner: Mutex<Locked<E>>,
     hooked: Condvar,
     /// Set while the state waits in its manager's cleanup queue.
     marked: AtomicBool,
@@ -59,7 +59,8 @@ pub(crate) struct SourceState<E: WeakEvent> {
     growth: DoublingMark,
 }
 
-struct Inner<E: WeakEvent> {
+/// What a state's lock guards.
+struct Locked<E: WeakEvent> {
     lists: Lists<dyn Entry<E>>,
     closed: bool,
     /// The listener threshold warning was given for this source.
@@ -119,7 +120,7 @@ impl<E: WeakEvent> SourceState<E> {
             key,
             source,
             owner,
-            inner: Mutex::new(Inner {
+            inner: Mutex::new(Locked {
                 lists: Lists::new(),
                 closed: false,
                 warned: false,
@@ -184,7 +185,7 @@ impl<E: WeakEvent> SourceState<E> {
 
     /// Hooks onto the source with no lock held (the forwarding handler on its `Event`, or a
     /// watcher on its `DropNotice`), then records the outcome and wakes the adds waiting for it.
-    fn hook(self: &Arc<Self>, source: &Arc<E::Source>) -> MutexGuard<'_, Inner<E>> {
+    fn hook(self: &Arc<Self>, source: &Arc<E::Source>) -> MutexGuard<'_, Locked<E>> {
         let mut panics = FirstPanic::new();
         let hooked = panics.catch(|| {
             let forwarder = Forwarder {
@@ -307,7 +308,7 @@ impl<E: WeakEvent> SourceState<E> {
     }
 
     /// Marks the state closed (the static list never closes).
-    fn close(&self, inner: &mut Inner<E>) -> Option<Closing> {
+    fn close(&self, inner: &mut Locked<E>) -> Option<Closing> {
         if self.source.is_none() || inner.closed {
             return None;
         }

@@ -38,7 +38,7 @@ pub(crate) fn current_thread() -> ThreadId {
 ///
 /// The crate never runs user code while it holds one of its locks, so a panic can only happen
 /// under a lock through an allocation failure; the data is consistent between statements either
-/// way, and a poisoned lock must not turn one listener's panic into a dead manager (semantic 5).
+/// way, and a poisoned lock must not turn one listener's panic into a dead manager.
 pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()

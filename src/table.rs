@@ -2,8 +2,8 @@
 //!
 //! Production: a [`dashmap::DashMap`], sharded so that deliveries and adds on different sources
 //! do not serialise on one lock, hashed with FxHash: keys are addresses chosen by the allocator,
-//! not by an adversary, and SipHash was a third of a `deliver_event` to one listener (callgrind,
-//! see BENCHMARKS.md). Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
+//! not by an adversary, and SipHash showed up as a large share of a `deliver_event` to one
+//! listener in an instruction-count profile (the figures are in BENCHMARKS.md). Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
 //! see through dashmap's own lock (a dashmap guard held across a loom operation hangs the model);
 //! the model then checks the crate's logic on the same interface.
 //!

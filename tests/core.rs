@@ -1,4 +1,4 @@
-//! The core semantics of DESIGN.md, through the public API.
+//! The core semantics, through the public API.
 
 mod common;
 

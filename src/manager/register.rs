@@ -1,0 +1,307 @@
+//! The registration forms of [`WeakEventManager`] for a source: every combination of listener
+//! or handler, once or not, id or guard, each a one-line wrapper over the one registration path.
+
+use std::sync::Arc;
+
+use crate::engine::Target;
+use crate::entry::{HandlerEntry, ListenerEntry, Once};
+use crate::subscription::Subscription;
+use crate::{RegistrationId, WeakEvent, WeakEventListener, WeakEventManager};
+
+impl<E: WeakEvent> WeakEventManager<E> {
+    /// Registers `listener` for the events of `source`; returns the registration's id.
+    ///
+    /// Neither is kept alive by the manager. If this is the source's first listener and the
+    /// kind has an `Event` ([`WeakEvent::event`]), the manager attaches to it before returning.
+    /// O(1) amortised in the number of listeners on the source.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicBool, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct View(AtomicBool);
+    /// impl WeakEventListener<Ping> for View {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.store(true, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View::default()));
+    /// manager.add_listener(&bus, &view);
+    /// manager.deliver_event(&bus, &());
+    /// assert!(view.0.load(Ordering::SeqCst));
+    /// assert_eq!(Arc::strong_count(&view), 1, "held weakly");
+    /// ```
+    pub fn add_listener<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::new(listener);
+        self.register::<L>(Target::Source(source, None), entry).id
+    }
+
+    /// Registers `receiver` with a plain `fn` to call for the events of `source`.
+    ///
+    /// The handler is given the receiver, so it needs to capture nothing; it is a plain `fn`
+    /// (non-capturing closures coerce to it), so a handler that keeps its own receiver alive
+    /// does not compile. Remove it by the returned id, or use
+    /// [`subscribe_handler`](Self::subscribe_handler) for a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Said {}
+    /// impl WeakEvent for Said { type Source = Bus; type Args = str; }
+    /// #[derive(Default)]
+    /// struct View { lines: Mutex<Vec<String>> }
+    ///
+    /// let manager = WeakEventManager::<Said>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View::default()));
+    /// manager.add_handler(&bus, &view, |view, _bus, line| {
+    ///     view.lines.lock().unwrap().push(line.to_owned())
+    /// });
+    /// manager.deliver_event(&bus, "hello");
+    /// assert_eq!(*view.lines.lock().unwrap(), ["hello"]);
+    /// ```
+    ///
+    /// A closure that captures its receiver is not a `fn`:
+    ///
+    /// ```compile_fail
+    /// # use std::sync::Arc;
+    /// # use weak_events::{WeakEvent, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Said {}
+    /// # impl WeakEvent for Said { type Source = Bus; type Args = str; }
+    /// # struct View;
+    /// # let manager = WeakEventManager::<Said>::new();
+    /// # let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let captured = Arc::clone(&view);
+    /// manager.add_handler(&bus, &view, move |_view, _bus, _line| {
+    ///     let _keep_alive = &captured; // would keep the view alive forever
+    /// });
+    /// ```
+    pub fn add_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(Target::Source(source, None), entry).id
+    }
+
+    /// Registers `listener` for one event of `source`: the first delivery that reaches it
+    /// removes it, then calls it (a re-entrant or concurrent delivery does not call it again).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct Splash(AtomicUsize);
+    /// impl WeakEventListener<Loaded> for Splash {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, splash) = (Arc::new(Bus), Arc::new(Splash::default()));
+    /// manager.add_listener_once(&bus, &splash);
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn add_listener_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry::new(listener));
+        self.register::<L>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_handler`](Self::add_handler) for one event of `source`; see
+    /// [`add_listener_once`](Self::add_listener_once).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, count) = (Arc::new(Bus), Arc::new(AtomicUsize::new(0)));
+    /// let id = manager.add_handler_once(&bus, &count, |c, _, _| { c.fetch_add(1, Ordering::SeqCst); });
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(count.load(Ordering::SeqCst), 1);
+    /// assert!(!manager.remove_registration(&bus, id), "removed by its delivery");
+    /// ```
+    pub fn add_handler_once<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = Once::new(HandlerEntry::new(receiver, handler));
+        self.register::<R>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
+    /// when dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let subscription = manager.subscribe(&bus, &view);
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// drop(subscription);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::new(listener);
+        self.register::<L>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_handler`](Self::add_handler) returning a guard that removes the registration
+    /// when dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+    /// let subscription = manager.subscribe_handler(&bus, &view, |_, _, _| {});
+    /// assert!(subscription.unsubscribe());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_listener_once`](Self::add_listener_once) returning a guard: dropping the guard
+    /// before the event removes the registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    /// #[derive(Default)]
+    /// struct Splash(AtomicUsize);
+    /// impl WeakEventListener<Loaded> for Splash {
+    ///     fn receive_weak_event(&self, _: &Bus, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, splash) = (Arc::new(Bus), Arc::new(Splash::default()));
+    /// let guard = manager.subscribe_once(&bus, &splash);
+    /// manager.deliver_event(&bus, &());
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
+    /// assert!(!guard.unsubscribe(), "it fired: nothing left to remove");
+    /// ```
+    pub fn subscribe_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry::new(listener));
+        self.register::<L>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_handler_once`](Self::add_handler_once) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Loaded {}
+    /// impl WeakEvent for Loaded { type Source = Bus; type Args = (); }
+    ///
+    /// let manager = WeakEventManager::<Loaded>::new();
+    /// let (bus, hits) = (Arc::new(Bus), Arc::new(AtomicUsize::new(0)));
+    /// let guard = manager.subscribe_handler_once(&bus, &hits, |h, _, _| {
+    ///     h.fetch_add(1, Ordering::SeqCst);
+    /// });
+    /// drop(guard); // before the event: never called
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(hits.load(Ordering::SeqCst), 0);
+    /// ```
+    pub fn subscribe_handler_once<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = Once::new(HandlerEntry::new(receiver, handler));
+        self.register::<R>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+}
