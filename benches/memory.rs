@@ -143,6 +143,26 @@ fn bytes_per_registration() {
         });
         registration_row_n(name, n, size_of::<RegistrationId>(), tally);
     }
+    // Ours: the same 8,192, then one removal by identity of a receiver that is not registered:
+    // it builds the identity index over all of them and removes nothing.
+    {
+        let manager = WeakEventManager::<Direct<25>>::with_cleanup(CleanupMode::Manual);
+        let bus = Arc::new(Bus::default());
+        let receivers: Vec<_> = (0..8_192).map(|_| Arc::new(Receiver::default())).collect();
+        let stranger = Arc::new(Receiver::default());
+        let ((), tally) = count(|| {
+            for r in &receivers {
+                black_box(manager.add_listener(&bus, r));
+            }
+            assert!(!manager.remove_listener(&bus, &stranger));
+        });
+        registration_row_n(
+            "ours_add_listener_8192_indexed",
+            8_192,
+            size_of::<RegistrationId>(),
+            tally,
+        );
+    }
     // Ours: `subscribe`, the guards kept in a vector made beforehand.
     {
         let manager = WeakEventManager::<Direct<21>>::with_cleanup(CleanupMode::Manual);

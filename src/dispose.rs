@@ -122,11 +122,50 @@ struct Item {
     value: Box<dyn Owned>,
 }
 
+type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// What the bag's lock guards: its items by key (keys increase with each item, so sorting by
+/// key is the order of ownership), and the keys of each source's subscriptions, so that taking
+/// one item or one source's subscriptions out costs what it takes, not the bag's size.
 #[derive(Default)]
 struct Contents {
-    /// In order of registration; keys increase along it.
-    items: Vec<Item>,
+    items: FxMap<u64, Item>,
+    by_source: FxMap<usize, Vec<u64>>,
     disposed: bool,
+}
+
+impl Contents {
+    fn insert(&mut self, item: Item) {
+        if let Some(source) = item.source {
+            self.by_source.entry(source).or_default().push(item.key);
+        }
+        self.items.insert(item.key, item);
+    }
+
+    fn remove(&mut self, key: u64) -> Option<Item> {
+        let item = self.items.remove(&key)?;
+        if let Some(source) = item.source {
+            if let Some(keys) = self.by_source.get_mut(&source) {
+                keys.retain(|&k| k != key);
+                if keys.is_empty() {
+                    self.by_source.remove(&source);
+                }
+            }
+        }
+        Some(item)
+    }
+
+    /// Every item, oldest first.
+    fn take_all(&mut self) -> Vec<Item> {
+        self.by_source.clear();
+        sorted(std::mem::take(&mut self.items).into_values().collect())
+    }
+}
+
+/// `items` in order of ownership.
+fn sorted(mut items: Vec<Item>) -> Vec<Item> {
+    items.sort_unstable_by_key(|item| item.key);
+    items
 }
 
 /// An owner: it records what a component owns and disposes all of it at once, in reverse order.
@@ -260,7 +299,7 @@ impl DisposeBag {
             return None;
         }
         let key = crate::sync::next_id();
-        inner.items.push(Item {
+        inner.insert(Item {
             key,
             source,
             value: Box::new(item),
@@ -272,12 +311,7 @@ impl DisposeBag {
     }
 
     fn take(&self, key: u64) -> Option<Item> {
-        let mut inner = self.lock();
-        let index = inner
-            .items
-            .binary_search_by_key(&key, |item| item.key)
-            .ok()?;
-        Some(inner.items.remove(index))
+        self.lock().remove(key)
     }
 
     /// Takes the item back out of the bag, undisposed; `None` if it is not in the bag (released,
@@ -363,7 +397,7 @@ impl DisposeBag {
     fn take_all(&self) -> Vec<Item> {
         let mut inner = self.lock();
         inner.disposed = true;
-        std::mem::take(&mut inner.items)
+        inner.take_all()
     }
 
     /// Whether [`dispose`](Self::dispose) ran.
@@ -500,7 +534,17 @@ impl DisposeBag {
     /// assert_eq!(bag.len(), 1, "the closure is still owned");
     /// ```
     pub fn stop_listening(&self) -> usize {
-        self.dispose_where(|item| item.source.is_some())
+        let taken: Vec<Item> = {
+            let mut inner = self.lock();
+            let keys: Vec<u64> = std::mem::take(&mut inner.by_source)
+                .into_values()
+                .flatten()
+                .collect();
+            keys.into_iter()
+                .filter_map(|key| inner.items.remove(&key))
+                .collect()
+        };
+        dispose_in_reverse(sorted(taken), Unwinding::Resume)
     }
 
     /// Removes the bag's subscriptions to `source` (the `Arc` that was listened to), of every
@@ -525,19 +569,14 @@ impl DisposeBag {
     /// ```
     pub fn stop_listening_to<S: ?Sized>(&self, source: &Arc<S>) -> usize {
         let addr = crate::entry::addr_of(Arc::as_ptr(source));
-        self.dispose_where(|item| item.source == Some(addr))
-    }
-
-    fn dispose_where(&self, mut pred: impl FnMut(&Item) -> bool) -> usize {
         let taken: Vec<Item> = {
             let mut inner = self.lock();
-            let (taken, kept) = std::mem::take(&mut inner.items)
-                .into_iter()
-                .partition(|item| pred(item));
-            inner.items = kept;
-            taken
+            let keys = inner.by_source.remove(&addr).unwrap_or_default();
+            keys.into_iter()
+                .filter_map(|key| inner.items.remove(&key))
+                .collect()
         };
-        dispose_in_reverse(taken, Unwinding::Resume)
+        dispose_in_reverse(sorted(taken), Unwinding::Resume)
     }
 }
 

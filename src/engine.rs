@@ -233,9 +233,8 @@ impl<E: WeakEvent> Engine<E> {
         topic: Option<&str>,
         addr: usize,
     ) -> bool {
-        self.state_of(source).is_some_and(|state| {
-            state.remove_last(topic, |entry| entry.listener_addr() == Some(addr))
-        })
+        self.state_of(source)
+            .is_some_and(|state| state.remove_listener(topic, addr))
     }
 
     /// Registrations in the list of `topic` (`None`: the main list) of `source`.

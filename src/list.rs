@@ -111,16 +111,76 @@ impl<T: ?Sized> Garbage<T> {
 /// Cloning shares the vector (the clone copies it on its first write while the other holds it).
 pub(crate) struct Slots<T: ?Sized> {
     vec: Snapshot<T>,
+    /// The ids of `vec`'s nodes, in the same order (increasing): searched by writers without
+    /// touching the nodes, so a removal's binary search stays within one contiguous array.
+    /// Shared by clones until one writes (copy-on-write, like `vec`).
+    ids: Arc<Vec<u64>>,
     /// Slots in `vec` whose node is flagged removed.
     removed: usize,
+    /// The index for removal by key, once one was needed; see [`KeyIndex`].
+    index: Option<Box<KeyIndex>>,
 }
 
 impl<T: ?Sized> Clone for Slots<T> {
+    /// The clone shares the vector; it leaves the index behind (rebuilt when needed).
     fn clone(&self) -> Self {
         Slots {
             vec: Arc::clone(&self.vec),
+            ids: Arc::clone(&self.ids),
             removed: self.removed,
+            index: None,
         }
+    }
+}
+
+/// Lists shorter than this are searched from the end on a removal by key, with no index.
+const INDEX_FLOOR: usize = 32;
+
+/// An index from a registration's key (its listener's address) to its ids: a removal by key
+/// finds the most recent registration of that key in O(1) expected, at any position.
+///
+/// Built lazily, on the first removal by key on a list of at least [`INDEX_FLOOR`] slots, so a
+/// list that is only added to, delivered and removed by id or guard never pays for it. It
+/// catches up with the registrations pushed since (ids increase along the list, so they are a
+/// suffix). Ids of registrations removed another way (by id, by guard, by a pass) stay in it; a
+/// removal by key skips them. When the list drops slots and the index holds more than twice as
+/// many ids as the list has registrations (or the list emptied), the index is dropped and the
+/// next removal by key rebuilds it: it never outgrows the list, and an emptied list keeps none.
+///
+/// The most recent id of each key sits in `last` (16 bytes an entry); a key registered more than
+/// once keeps its older ids in `older`, so duplicates cost nothing when there are none.
+#[derive(Default)]
+struct KeyIndex {
+    last: HashMap<usize, u64, rustc_hash::FxBuildHasher>,
+    older: HashMap<usize, Vec<u64>, rustc_hash::FxBuildHasher>,
+    /// The highest id indexed.
+    upto: u64,
+}
+
+impl KeyIndex {
+    /// Ids held, stale ones included.
+    fn len(&self) -> usize {
+        self.last.len() + self.older.values().map(Vec::len).sum::<usize>()
+    }
+
+    fn insert(&mut self, key: usize, id: u64) {
+        if let Some(previous) = self.last.insert(key, id) {
+            self.older.entry(key).or_default().push(previous);
+        }
+    }
+
+    /// Takes the most recent id indexed for `key`.
+    fn pop(&mut self, key: usize) -> Option<u64> {
+        let id = self.last.remove(&key)?;
+        if let Some(older) = self.older.get_mut(&key) {
+            if let Some(previous) = older.pop() {
+                self.last.insert(key, previous);
+            }
+            if older.is_empty() {
+                self.older.remove(&key);
+            }
+        }
+        Some(id)
     }
 }
 
@@ -128,7 +188,9 @@ impl<T: ?Sized> Slots<T> {
     pub(crate) fn new() -> Self {
         Slots {
             vec: Arc::new(Vec::new()),
+            ids: Arc::new(Vec::new()),
             removed: 0,
+            index: None,
         }
     }
 
@@ -154,6 +216,7 @@ impl<T: ?Sized> Slots<T> {
         node.state.store(id, Ordering::Relaxed);
         if let Some(vec) = Arc::get_mut(&mut self.vec) {
             vec.push(node);
+            Arc::make_mut(&mut self.ids).push(id);
             return (id, Garbage::none());
         }
         // A delivery holds the current vector: copy it, leaving the removed slots behind.
@@ -161,15 +224,14 @@ impl<T: ?Sized> Slots<T> {
         vec.extend(self.iter().cloned());
         vec.push(node);
         self.removed = 0;
-        (
-            id,
-            Garbage::one(std::mem::replace(&mut self.vec, Arc::new(vec))),
-        )
+        let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(vec)));
+        self.sync_ids();
+        (id, garbage)
     }
 
     /// Removes the registration `id`; false if it is not in the list (or already removed).
     pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
-        let Ok(index) = self.vec.binary_search_by_key(&id, |node| node.id()) else {
+        let Ok(index) = self.ids.binary_search(&id) else {
             return (false, Garbage::none());
         };
         self.remove_at(index)
@@ -177,7 +239,12 @@ impl<T: ?Sized> Slots<T> {
 
     /// Whether the registration `id` is in this list (removed or not).
     fn contains(&self, id: u64) -> bool {
-        self.vec.binary_search_by_key(&id, |node| node.id()).is_ok()
+        self.ids.binary_search(&id).is_ok()
+    }
+
+    /// Rebuilds `ids` from `vec`, after `vec` was replaced.
+    fn sync_ids(&mut self) {
+        self.ids = Arc::new(self.vec.iter().map(|node| node.id()).collect());
     }
 
     /// Removes the last registration whose value satisfies `pred`.
@@ -190,6 +257,47 @@ impl<T: ?Sized> Slots<T> {
             Some(index) => self.remove_at(index),
             None => (false, Garbage::none()),
         }
+    }
+
+    /// Removes the most recent registration whose value's key (`key_of`) is `key`: O(1)
+    /// expected at any position once the list has an index (see [`KeyIndex`]).
+    pub(crate) fn remove_last_by_key(
+        &mut self,
+        key: usize,
+        key_of: impl Fn(&T) -> Option<usize>,
+    ) -> (bool, Garbage<T>) {
+        if self.index.is_none() && self.vec.len() < INDEX_FLOOR {
+            return self.remove_last(|value| key_of(value) == Some(key));
+        }
+        let index = self.index.get_or_insert_with(|| {
+            let mut index = KeyIndex::default();
+            index.last.reserve(self.vec.len());
+            Box::new(index)
+        });
+        // Catch up with the registrations pushed since the index last looked (all of them, the
+        // first time): ids increase along the vector, so they are its suffix past `upto`.
+        if let Some(&last) = self.ids.last() {
+            if last > index.upto {
+                let start = self.ids.partition_point(|&id| id <= index.upto);
+                for node in &self.vec[start..] {
+                    if !node.is_removed() {
+                        if let Some(node_key) = key_of(&node.value) {
+                            index.insert(node_key, node.id());
+                        }
+                    }
+                }
+                index.upto = last;
+            }
+        }
+        while let Some(id) = index.pop(key) {
+            if let Ok(position) = self.ids.binary_search(&id) {
+                if !self.vec[position].is_removed() {
+                    return self.remove_at(position);
+                }
+            }
+            // Removed another way since it was indexed: skip it.
+        }
+        (false, Garbage::none())
     }
 
     fn remove_at(&mut self, index: usize) -> (bool, Garbage<T>) {
@@ -230,37 +338,77 @@ impl<T: ?Sized> Slots<T> {
             // Only removed slots to drop.
             let kept: Vec<Arc<Node<T>>> = self.iter().cloned().collect();
             self.removed = 0;
-            return (
-                0,
-                Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept))),
-            );
+            let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept)));
+            self.sync_ids();
+            self.drop_stale_index();
+            return (0, garbage);
         };
-        let mut kept = Vec::with_capacity(self.registered());
-        kept.extend(
-            self.vec[..first_drop]
-                .iter()
-                .filter(|node| !node.is_removed())
-                .cloned(),
-        );
-        // Flag what this drops, so that a delivery still holding the old vector skips it too.
-        self.vec[first_drop].mark_removed();
+        self.removed = 0;
         let mut dropped = 1;
-        for node in &self.vec[first_drop + 1..] {
-            if node.is_removed() {
-                continue;
+        // Whether the node at `index` stays: not removed, and `keep` (called once per
+        // registration: those before `first_drop` were kept, the one there was not).
+        let mut stays = |index: usize, node: &Node<T>| {
+            if node.is_removed() || index == first_drop {
+                return false;
             }
-            if keep(&node.value) {
-                kept.push(Arc::clone(node));
-            } else {
-                node.mark_removed();
-                dropped += 1;
+            if index < first_drop || keep(&node.value) {
+                return true;
+            }
+            dropped += 1;
+            false
+        };
+        let Some(vec) = Arc::get_mut(&mut self.vec) else {
+            // A delivery holds the vector: copy what stays, and flag what goes so that the
+            // delivery skips it too.
+            let mut kept = Vec::new();
+            for (index, node) in self.vec.iter().enumerate() {
+                if stays(index, node) {
+                    kept.push(Arc::clone(node));
+                } else {
+                    node.mark_removed();
+                }
+            }
+            let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept)));
+            self.sync_ids();
+            self.drop_stale_index();
+            return (dropped, garbage);
+        };
+        // No delivery holds the vector, so nobody else can see a node that goes: move the nodes
+        // instead of counting references, flag nothing, and hand what goes back as garbage.
+        // Partitioned in place (what stays to the front, in order), then split so that the only
+        // new allocation is the smaller part: a pass that drops everything allocates nothing.
+        let mut nodes = std::mem::take(vec);
+        let mut front = 0;
+        for index in 0..nodes.len() {
+            if stays(index, &nodes[index]) {
+                nodes.swap(front, index);
+                front += 1;
             }
         }
-        self.removed = 0;
-        (
-            dropped,
-            Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept))),
-        )
+        let gone = if front <= nodes.len() - front {
+            let kept: Vec<_> = nodes.drain(..front).collect();
+            std::mem::replace(&mut nodes, kept)
+        } else {
+            nodes.split_off(front)
+        };
+        *vec = nodes;
+        self.sync_ids();
+        self.drop_stale_index();
+        (dropped, Garbage::one(Arc::new(gone)))
+    }
+
+    /// Drops the identity index once it holds more stale ids than the list has registrations
+    /// (or the list emptied); the next removal by key rebuilds it. Called whenever the list drops
+    /// slots, so the index never outgrows the list.
+    fn drop_stale_index(&mut self) {
+        let registered = self.registered();
+        if self
+            .index
+            .as_ref()
+            .is_some_and(|index| registered == 0 || index.len() > 2 * registered)
+        {
+            self.index = None;
+        }
     }
 }
 
@@ -387,8 +535,11 @@ impl<T: ?Sized> Lists<T> {
     /// Removes the registration `id`, in whichever list holds it; false if none does (or it is
     /// already removed).
     pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
-        if self.main.contains(id) || !self.topics.values().any(|list| list.contains(id)) {
+        if self.topics.is_empty() || self.main.contains(id) {
             return self.main.remove(id);
+        }
+        if !self.topics.values().any(|list| list.contains(id)) {
+            return (false, Garbage::none());
         }
         let topics = Arc::make_mut(&mut self.topics);
         let mut emptied = None;
@@ -414,14 +565,15 @@ impl<T: ?Sized> Lists<T> {
         self.remove_in(topic, |list| list.remove(id))
     }
 
-    /// Removes the last registration of the list of `topic` (`None`: the main list) whose
-    /// value satisfies `pred`.
-    pub(crate) fn remove_last(
+    /// Removes the most recent registration of the list of `topic` (`None`: the main list)
+    /// whose value's key is `key`; see [`Slots::remove_last_by_key`].
+    pub(crate) fn remove_last_by_key(
         &mut self,
         topic: Option<&str>,
-        pred: impl FnMut(&T) -> bool,
+        key: usize,
+        key_of: impl Fn(&T) -> Option<usize>,
     ) -> (bool, Garbage<T>) {
-        self.remove_in(topic, |list| list.remove_last(pred))
+        self.remove_in(topic, |list| list.remove_last_by_key(key, key_of))
     }
 
     fn remove_in(
@@ -503,4 +655,121 @@ pub(crate) fn call_each<T: ?Sized>(
         });
     }
     dead
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of `Node<usize>` whose value is its key.
+    fn list(keys: impl IntoIterator<Item = usize>) -> (Slots<usize>, Vec<u64>) {
+        let mut slots = Slots::new();
+        let ids = keys
+            .into_iter()
+            .map(|key| slots.push(Arc::new(Node::new(key))).0)
+            .collect();
+        (slots, ids)
+    }
+
+    fn remove_key(slots: &mut Slots<usize>, key: usize) -> bool {
+        slots.remove_last_by_key(key, |value| Some(*value)).0
+    }
+
+    #[test]
+    fn removal_by_key_removes_the_most_recent_registration_of_that_key() {
+        // Keys 0..100, then 0..100 again: every key registered twice.
+        let (mut slots, ids) = list((0..100).chain(0..100));
+        assert!(remove_key(&mut slots, 7));
+        assert!(slots.index.is_some(), "a list past the floor is indexed");
+        let left: Vec<u64> = slots.iter().map(|node| node.id()).collect();
+        assert!(
+            !left.contains(&ids[107]),
+            "the newer registration of 7 went"
+        );
+        assert!(left.contains(&ids[7]), "the older one stays");
+        assert!(remove_key(&mut slots, 7));
+        assert!(!remove_key(&mut slots, 7), "none left");
+        assert!(!remove_key(&mut slots, 1000), "never registered");
+    }
+
+    #[test]
+    fn the_index_skips_what_was_removed_another_way_and_catches_up_with_pushes() {
+        let (mut slots, ids) = list(0..64);
+        assert!(remove_key(&mut slots, 1)); // builds the index
+        assert!(slots.remove(ids[2]).0); // by id: the index still holds it
+        assert!(
+            !remove_key(&mut slots, 2),
+            "removed by id: skipped, not removed twice"
+        );
+        let (late, _) = slots.push(Arc::new(Node::new(3)));
+        assert!(remove_key(&mut slots, 3));
+        assert!(
+            !slots.iter().any(|node| node.id() == late),
+            "the registration pushed after the index was built is the most recent"
+        );
+        assert_eq!(slots.registered(), 62);
+    }
+
+    #[test]
+    fn the_index_goes_when_the_list_compacts_or_empties() {
+        let (mut slots, _) = list(0..64);
+        assert!(remove_key(&mut slots, 0));
+        assert!(slots.index.is_some());
+        // Removing most of the list compacts it: the index goes with the old vector.
+        for key in 1..40 {
+            assert!(remove_key(&mut slots, key));
+        }
+        assert_eq!(slots.registered(), 24);
+        for key in 40..64 {
+            assert!(remove_key(&mut slots, key));
+        }
+        assert_eq!(slots.registered(), 0);
+        assert!(slots.index.is_none(), "an emptied list keeps no index");
+        assert!(slots.vec.is_empty(), "nor its vector");
+    }
+
+    #[test]
+    fn an_index_full_of_ids_removed_another_way_is_dropped() {
+        let (mut slots, ids) = list(0..200);
+        assert!(remove_key(&mut slots, 0)); // builds the index: 199 ids
+                                            // Removed by id, behind the index's back: at the 101st removal the list compacts to 99
+                                            // slots, and an index of 199 ids for 99 registrations is dropped.
+        for &id in &ids[1..=100] {
+            assert!(slots.remove(id).0);
+        }
+        assert_eq!(slots.registered(), 99);
+        assert!(slots.index.is_none(), "dropped at compaction");
+        assert!(
+            remove_key(&mut slots, 150),
+            "the next removal by key rebuilds it"
+        );
+        assert_eq!(slots.index.as_ref().map(|index| index.len()), Some(98));
+    }
+
+    #[test]
+    fn removal_by_key_in_every_order_agrees_with_a_model() {
+        // Keys with duplicates; removal in creation, reverse and scrambled order against a
+        // model that removes the last occurrence of the key.
+        let keys: Vec<usize> = (0..300).map(|i| i % 97).collect();
+        let orders: [Vec<usize>; 3] = [
+            (0..97).chain(0..97).chain(0..97).collect(),
+            (0..97).rev().chain((0..97).rev()).collect(),
+            (0..400).map(|i| (i * 37 + 11) % 101).collect(),
+        ];
+        for order in orders {
+            let (mut slots, ids) = list(keys.iter().copied());
+            let mut model: Vec<(u64, usize)> =
+                ids.iter().copied().zip(keys.iter().copied()).collect();
+            for key in order {
+                let expected = model.iter().rposition(|&(_, k)| k == key);
+                assert_eq!(remove_key(&mut slots, key), expected.is_some(), "key {key}");
+                if let Some(position) = expected {
+                    model.remove(position);
+                }
+                let left: Vec<u64> = slots.iter().map(|node| node.id()).collect();
+                let want: Vec<u64> = model.iter().map(|&(id, _)| id).collect();
+                assert_eq!(left, want);
+            }
+        }
+    }
 }

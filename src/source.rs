@@ -241,14 +241,12 @@ impl<E: WeakEvent> SourceState<E> {
         self.remove_with(|lists| lists.remove_id_in(topic, id))
     }
 
-    /// Removes the most recent registration in the list of `topic` (`None`: the main list)
-    /// whose entry satisfies `pred`.
-    pub(crate) fn remove_last(
-        &self,
-        topic: Option<&str>,
-        pred: impl FnMut(&(dyn Entry<E> + 'static)) -> bool,
-    ) -> bool {
-        self.remove_with(|lists| lists.remove_last(topic, pred))
+    /// Removes the most recent registration of the listener at `addr` in the list of `topic`
+    /// (`None`: the main list): O(1) expected at any position.
+    pub(crate) fn remove_listener(&self, topic: Option<&str>, addr: usize) -> bool {
+        self.remove_with(|lists| {
+            lists.remove_last_by_key(topic, addr, |entry| entry.listener_addr())
+        })
     }
 
     fn remove_with(

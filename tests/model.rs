@@ -78,6 +78,9 @@ impl WeakEventListener<Kind> for TriggerListener {
 #[derive(Clone, Copy, Debug)]
 enum Op {
     AddListener(usize, usize),
+    /// 36 registrations at once, of every receiver in turn: lists long enough for the identity
+    /// index, so that `RemoveListener` removes at random positions through it.
+    Flood(usize),
     AddHandler(usize, usize),
     Subscribe(usize, usize),
     DropGuard(usize),
@@ -100,6 +103,7 @@ fn op() -> impl Strategy<Value = Op> {
     ];
     prop_oneof![
         3 => (s.clone(), r.clone()).prop_map(|(s, r)| Op::AddListener(s, r)),
+        1 => s.clone().prop_map(Op::Flood),
         2 => (s.clone(), r.clone()).prop_map(|(s, r)| Op::AddHandler(s, r)),
         2 => (s.clone(), r.clone()).prop_map(|(s, r)| Op::Subscribe(s, r)),
         1 => (0..8usize).prop_map(Op::DropGuard),
@@ -319,6 +323,12 @@ impl World {
             Op::AddListener(s, r) => {
                 self.source(s);
                 self.add_listener(s, r);
+            }
+            Op::Flood(s) => {
+                self.source(s);
+                for k in 0..36 {
+                    self.add_listener(s, k % RECEIVERS);
+                }
             }
             Op::AddHandler(s, r) => {
                 let bus = self.source(s);

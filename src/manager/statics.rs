@@ -300,10 +300,9 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        let addr = addr_of(listener);
         self.engine
             .statics()
-            .remove_last(None, |entry| entry.listener_addr() == Some(addr))
+            .remove_listener(None, addr_of(listener))
     }
 
     /// Removes the static registration `id`; false if it is not one.
