@@ -14,8 +14,9 @@
 //! the table is a loom `RwLock<HashMap>`, so loom explores the interleavings of the crate's own
 //! logic. Receivers and sources stay `std::sync::Arc`/`Weak` (loom has no `Weak`), which is why
 //! the counters below are std atomics: they are read after `join`, which orders them.
-//! Every model builds a private manager with `Inline` or `Manual` cleanup: a process-wide static
-//! holding loom objects would break the next iteration.
+//! Every model builds a private manager with `Inline` or `Manual` cleanup, to control its mode;
+//! models over `current()` (made afresh for each execution under loom) are in
+//! `loom-tests/downstream`, written as a user of the crate writes them.
 #![cfg(loom)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -2,21 +2,42 @@
 //! for the life of the process.
 //!
 //! Generic statics do not exist in Rust, so the values live in one `TypeId`-keyed map; a hit is
-//! one read lock and one hash lookup. A std lock even under loom: the values live for the whole
-//! process, across the model's iterations, so loom must not see them (a model that wants
-//! `current()` is a later concern of the crate's loom support).
+//! one read lock and one hash lookup.
+//!
+//! Under loom the map is made afresh for each execution of a model, so that a user's model over
+//! code that calls `current()` sees the same fresh managers in every execution, as it would
+//! with private ones (a value holding loom objects from one execution breaks the next). Its lock
+//! is a std lock in both builds: it is a leaf, held only for a lookup or an insert (the value is
+//! made outside it), so loom need not see it.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
-use std::sync::{OnceLock, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 
 /// `TypeId`s are hashes already: FxHash rather than SipHash.
 type Values = RwLock<HashMap<TypeId, &'static (dyn Any + Send + Sync), rustc_hash::FxBuildHasher>>;
 
+#[cfg(not(loom))]
+fn values() -> &'static Values {
+    static VALUES: std::sync::OnceLock<Values> = std::sync::OnceLock::new();
+    VALUES.get_or_init(Default::default)
+}
+
+#[cfg(loom)]
+fn values() -> &'static Values {
+    loom::lazy_static! {
+        static ref VALUES: Values = Values::default();
+    }
+    &VALUES
+}
+
 /// The process-wide value of type `T`, made by `make` on first use.
+///
+/// Under loom, the execution's value: made on first use in each execution of a model. Values
+/// of finished executions are leaked (a model's executions are counted in thousands, and a
+/// manager is small), because the `&'static` handed out must stay valid.
 pub(crate) fn current<T: Send + Sync + 'static>(make: impl FnOnce() -> T) -> &'static T {
-    static VALUES: OnceLock<Values> = OnceLock::new();
-    let values = VALUES.get_or_init(Default::default);
+    let values = values();
     let key = TypeId::of::<T>();
     let found = values
         .read()

@@ -139,6 +139,63 @@
 //!
 //! At the end of a frame, if the frame came in under budget: see `examples/idle_loop.rs`.
 //!
+//! # Testing your own code with loom
+//!
+//! Code that uses this crate can be model-checked with [loom](https://docs.rs/loom), the
+//! process-wide managers included: build with `--cfg loom` and write `loom::model(|| ...)`
+//! over your own code as usual.
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --test my_models
+//! ```
+//!
+//! A separate target directory keeps the loom build from invalidating the normal one. Without
+//! `LOOM_MAX_PREEMPTIONS`, loom explores every interleaving; set it (2 or 3) when a model with
+//! many threads takes too long, and say so where the model is written.
+//!
+//! What the crate's types become under `cfg(loom)`:
+//!
+//! - every lock and atomic of the crate is loom's, so loom explores the crate's interleavings
+//!   together with yours;
+//! - the process-wide values (every [`current()`](crate::WeakEventManager::current) manager,
+//!   the built-in managers' `current()`, the scheduler's lists) are made afresh for each
+//!   execution of the model: an execution starts with no registrations, as the model's first
+//!   line would with private managers;
+//! - there is no background worker: `Background` (and the default mode) runs each cleanup pass
+//!   inline, on the thread that asked for it, inside the same execution;
+//! - what loom cannot see: the `Arc`/`Weak` reference counts of your receivers and sources
+//!   (loom has no `Weak`; keep them `std::sync::Arc`), and the profiler and threshold hook (std
+//!   statics, never blocking). Open and stop a [`start_profiling`](crate::start_profiling) mark
+//!   inside the model, not around it: a mark left open across executions would read
+//!   registrations of an execution that has ended;
+//! - [`set_cleanup_mode`](crate::set_cleanup_mode) stays process-wide (it is a setting, not
+//!   state): set it before the model, not inside it, or give your managers their own mode.
+//!
+//! Your own state should come from loom too (`loom::sync::atomic`, `loom::sync::Mutex`), so that
+//! loom sees your side of each race:
+//!
+//! ```ignore
+//! #[test]
+//! fn a_panel_subscribes_once() {
+//!     loom::model(|| {
+//!         let settings = Arc::new(Settings::default());
+//!         let panel = Arc::new(Panel::default()); // counts its calls in a loom atomic
+//!         let other = {
+//!             let (settings, panel) = (settings.clone(), panel.clone());
+//!             loom::thread::spawn(move || panel.ensure_subscribed(&settings))
+//!         };
+//!         panel.ensure_subscribed(&settings); // uses WeakEventManager::current()
+//!         other.join().unwrap();
+//!         settings.set("theme");
+//!         assert_eq!(panel.calls(), 1, "subscribed exactly once");
+//!     });
+//! }
+//! ```
+//!
+//! The repository's `loom-tests/downstream` crate is such a user: its models use `current()`,
+//! `subscribe`, `DisposeBag::listen_to`, `PropertyChangedManager::current()` and a cleanup
+//! request, each on two threads.
+//!
 //! # From WPF
 //!
 //! | WPF | weak-events |

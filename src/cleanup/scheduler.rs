@@ -1,9 +1,102 @@
 //! The process-wide side of cleanup: the list of every manager, the `Manual` queue and the
-//! `Background` worker. Under loom there is no process-wide state (a static holding loom
-//! objects breaks the model's next iteration): models use private managers, and `Background`
-//! runs passes inline.
+//! `Background` worker.
+//!
+//! Under loom the lists are made afresh for each execution of a model (a static holding loom
+//! objects from one execution breaks the next), and `Background` runs each pass inline on the
+//! requesting thread: a pass requested in one execution never runs in another, and no thread
+//! outside the model runs the crate's code.
 
-pub(crate) use imp::*;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+
+use crate::cleanup::{Cleanable, DoublingMark};
+
+type Job = Weak<dyn Cleanable>;
+
+/// Weak handles to managers, with dropped ones swept out as it grows: it holds at most twice
+/// the live ones (plus a floor of 16), at O(1) amortised per push.
+struct WeakList {
+    managers: Vec<Job>,
+    sweep: DoublingMark,
+}
+
+impl WeakList {
+    const fn new() -> Self {
+        WeakList {
+            managers: Vec::new(),
+            sweep: DoublingMark::new(16),
+        }
+    }
+
+    fn push(&mut self, manager: Job) {
+        if self.sweep.claim(self.managers.len()) {
+            self.managers.retain(|m| m.strong_count() > 0);
+            self.sweep.reset(self.managers.len());
+        }
+        self.managers.push(manager);
+    }
+}
+
+/// The process-wide lists. Std locks in both builds: they are leaves (nothing else is taken
+/// while one is held, no user code runs under them), so loom need not see them.
+struct Lists {
+    /// Every manager of the process, for `purge_all`, `report` and mode changes.
+    managers: Mutex<WeakList>,
+    /// Managers with a pass pending in `Manual` mode, each at most once.
+    manual: Mutex<WeakList>,
+}
+
+impl Lists {
+    const fn new() -> Self {
+        Lists {
+            managers: Mutex::new(WeakList::new()),
+            manual: Mutex::new(WeakList::new()),
+        }
+    }
+}
+
+#[cfg(not(loom))]
+fn lists() -> &'static Lists {
+    static LISTS: Lists = Lists::new();
+    &LISTS
+}
+
+#[cfg(loom)]
+fn lists() -> &'static Lists {
+    loom::lazy_static! {
+        static ref LISTS: Lists = Lists::new();
+    }
+    &LISTS
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub(crate) fn register(manager: Job) {
+    lock(&lists().managers).push(manager);
+}
+
+pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+    let list = lock(&lists().managers);
+    list.managers.iter().filter_map(Weak::upgrade).collect()
+}
+
+/// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.
+pub(crate) fn push_manual(manager: &Arc<dyn Cleanable>) {
+    if manager.cleanup_state().claim_manual_slot() {
+        lock(&lists().manual).push(Arc::downgrade(manager));
+    }
+}
+
+pub(crate) fn take_manual() -> Vec<Job> {
+    std::mem::take(&mut lock(&lists().manual).managers)
+}
+
+pub(crate) fn manual_len() -> usize {
+    lock(&lists().manual).managers.len()
+}
+
+pub(crate) use imp::{push_background, DEFAULT_MODE, MODE};
 
 #[cfg(not(loom))]
 mod imp {
@@ -12,8 +105,8 @@ mod imp {
 
     use crossbeam_channel::{Receiver, Sender};
 
-    use crate::cleanup::{Cleanable, CleanupMode, DoublingMark};
-    use crate::sync::lock;
+    use super::{lock, push_manual, Job};
+    use crate::cleanup::{Cleanable, CleanupMode};
 
     pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Background;
     pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -23,68 +116,14 @@ mod imp {
     /// How long the worker stays idle before it exits (a later request starts a new one).
     const IDLE_EXIT: Duration = Duration::from_secs(2);
 
-    type Job = Weak<dyn Cleanable>;
-
-    /// Every manager of the process, for `purge_all`, `report` and mode changes.
-    static MANAGERS: Mutex<WeakList> = Mutex::new(WeakList::new());
-    /// Managers with a pass pending in `Manual` mode, each at most once.
-    static MANUAL: Mutex<WeakList> = Mutex::new(WeakList::new());
     static WORKER: Mutex<Worker> = Mutex::new(Worker {
         channel: None,
         running: false,
     });
 
-    /// Weak handles to managers, with dropped ones swept out as it grows: it holds at most
-    /// twice the live ones (plus a floor of 16), at O(1) amortised per push.
-    struct WeakList {
-        managers: Vec<Job>,
-        sweep: DoublingMark,
-    }
-
-    impl WeakList {
-        const fn new() -> Self {
-            WeakList {
-                managers: Vec::new(),
-                sweep: DoublingMark::new(16),
-            }
-        }
-
-        fn push(&mut self, manager: Job) {
-            if self.sweep.claim(self.managers.len()) {
-                self.managers.retain(|m| m.strong_count() > 0);
-                self.sweep.reset(self.managers.len());
-            }
-            self.managers.push(manager);
-        }
-    }
-
     struct Worker {
         channel: Option<(Sender<Job>, Receiver<Job>)>,
         running: bool,
-    }
-
-    pub(crate) fn register(manager: Job) {
-        lock(&MANAGERS).push(manager);
-    }
-
-    pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
-        let registry = lock(&MANAGERS);
-        registry.managers.iter().filter_map(Weak::upgrade).collect()
-    }
-
-    /// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.
-    pub(crate) fn push_manual(manager: &Arc<dyn Cleanable>) {
-        if manager.cleanup_state().claim_manual_slot() {
-            lock(&MANUAL).push(Arc::downgrade(manager));
-        }
-    }
-
-    pub(crate) fn take_manual() -> Vec<Job> {
-        std::mem::take(&mut lock(&MANUAL).managers)
-    }
-
-    pub(crate) fn manual_len() -> usize {
-        lock(&MANUAL).managers.len()
     }
 
     /// Queues `job` for the worker, starting one if none runs. Sending and the worker's decision
@@ -154,26 +193,15 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    //! Under loom there is no process-wide state (a static holding loom objects breaks the next
-    //! iteration): models use private managers, and `Background` runs passes inline.
     use std::sync::{Arc, Weak};
 
     use crate::cleanup::{Cleanable, CleanupMode};
 
+    /// Inline under loom: a pass runs on the requesting (model) thread.
     pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Inline;
     pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-    pub(crate) fn register(_: Weak<dyn Cleanable>) {}
-    pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
-        Vec::new()
-    }
-    pub(crate) fn push_manual(_: &Arc<dyn Cleanable>) {}
-    pub(crate) fn take_manual() -> Vec<Weak<dyn Cleanable>> {
-        Vec::new()
-    }
-    pub(crate) fn manual_len() -> usize {
-        0
-    }
+    /// `Background` under loom: the pass runs inline, within the execution that asked for it.
     pub(crate) fn push_background(_: Weak<dyn Cleanable>, manager: &Arc<dyn Cleanable>) {
         manager.run_pending();
     }
