@@ -242,7 +242,8 @@ mod cleanup_pass {
     }
 }
 
-/// `WeakEventManager::<E>::current()`: a read-locked registry lookup by `TypeId`.
+/// `WeakEventManager::<E>::current()`: a read-locked registry lookup by `TypeId` for a
+/// hand-written kind, a static slot for a `weak_event!` kind.
 #[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
 mod current_lookup {
     use super::*;
@@ -253,6 +254,17 @@ mod current_lookup {
             black_box(WeakEventManager::<Direct<11>>::current());
         });
         bencher.bench_local(WeakEventManager::<Direct<11>>::current);
+    }
+
+    weak_events::weak_event!(MacroKind: Bus => u32);
+
+    /// `current()` of a kind declared with `weak_event!`: its own static slot.
+    #[divan::bench]
+    fn ours_current_macro_kind(bencher: Bencher) {
+        warm(|| {
+            black_box(WeakEventManager::<MacroKind>::current());
+        });
+        bencher.bench_local(WeakEventManager::<MacroKind>::current);
     }
 
     /// The floor: a `static OnceLock` per event kind (which generic code cannot declare; that is

@@ -412,6 +412,12 @@ def targets(r):
         f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
         f"10,000/1 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
         None if x is None else x <= 3.0)
+    macro_current = r.median("current_lookup/ours_current_macro_kind")
+    if macro_current is not None:
+        row("`current()` of a `weak_event!` kind at most 5 ns",
+            f"{fmt_time(macro_current)} (hand-written kind: "
+            f"{fmt_time(r.median('current_lookup/ours_current'))})",
+            f"{macro_current:.1f} ns", macro_current <= 5.0)
     lat = r.rows.get("background_latency", {}).get("ours_background")
     if lat:
         row("delivery latency on another thread while a background pass runs, within 2x of idle",
@@ -814,6 +820,8 @@ def render(raw, meta):
     w(table(["lookup", "median"], [
         ["`WeakEventManager::<E>::current()` (registry by `TypeId`, read lock)",
          fmt_time(r.median("current_lookup/ours_current"))],
+        ["`current()` of a kind declared with `weak_event!` (its own static slot)",
+         fmt_time(r.median("current_lookup/ours_current_macro_kind"))],
         ["floor: a `static OnceLock` per kind (not expressible in generic code)",
          fmt_time(r.median("current_lookup/floor_static_oncelock"))],
     ]))

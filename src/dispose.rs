@@ -364,6 +364,7 @@ impl DisposeBag {
     /// bag.dispose();
     /// assert_eq!(runs.load(Ordering::SeqCst), 1);
     /// ```
+    #[must_use = "false means the item was not in the bag (released, discarded or disposed already)"]
     pub fn dispose_discard<T>(&self, key: DisposeKey<T>) -> bool {
         match self.take(key.key) {
             Some(item) => {
@@ -445,6 +446,11 @@ impl DisposeBag {
     /// bag remembers subscriptions however they were made.
     ///
     /// Returns `None` if the bag is disposed (the subscription is then removed at once).
+    ///
+    /// The kind is a type parameter: name it with a turbofish, `listen_to::<SettingChanged, _>`
+    /// (the `_` is the listener's type). Rust cannot infer it from the arguments when the
+    /// listener listens to more than one kind of the same source, and then says "type
+    /// annotations needed" (E0283); the turbofish with the kind's name is the answer.
     ///
     /// # Examples
     ///

@@ -4,6 +4,7 @@
 //! listener) or a plain `fn` (a handler); [`Once`] wraps either for a registration that fires
 //! once. Delivery is one virtual call per listener, whatever the kind of entry.
 
+use std::ops::ControlFlow;
 use std::sync::{Arc, Weak};
 
 use crate::sync::{AtomicBool, Ordering};
@@ -51,10 +52,12 @@ where
     E: WeakEvent,
     L: WeakEventListener<E> + ?Sized,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args, _: &mut dyn FnMut()) -> bool {
+    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
         match self.listener.upgrade() {
             Some(listener) => {
-                listener.receive_weak_event(sender, args);
+                if listener.handle_weak_event(sender, args).is_break() {
+                    remove();
+                }
                 // `listener` may be the last strong reference: the receiver's drop runs here,
                 // still with no lock held.
                 true
@@ -68,14 +71,32 @@ where
     }
 }
 
-/// A receiver held weakly and the plain `fn` to call with it.
-pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized> {
-    pub(crate) receiver: Weak<R>,
-    pub(crate) handler: fn(&R, &E::Source, &E::Args),
+/// What a handler returns: `()` (stay registered), or a `ControlFlow` whose `Break` removes the
+/// registration.
+pub(crate) trait Outcome: 'static {
+    fn is_break(&self) -> bool;
 }
 
-impl<E: WeakEvent, R: ?Sized> HandlerEntry<E, R> {
-    pub(crate) fn new(receiver: &Arc<R>, handler: fn(&R, &E::Source, &E::Args)) -> Self {
+impl Outcome for () {
+    fn is_break(&self) -> bool {
+        false
+    }
+}
+
+impl Outcome for ControlFlow<()> {
+    fn is_break(&self) -> bool {
+        ControlFlow::is_break(self)
+    }
+}
+
+/// A receiver held weakly and the plain `fn` to call with it.
+pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized, O = ()> {
+    pub(crate) receiver: Weak<R>,
+    pub(crate) handler: fn(&R, &E::Source, &E::Args) -> O,
+}
+
+impl<E: WeakEvent, R: ?Sized, O> HandlerEntry<E, R, O> {
+    pub(crate) fn new(receiver: &Arc<R>, handler: fn(&R, &E::Source, &E::Args) -> O) -> Self {
         HandlerEntry {
             receiver: Arc::downgrade(receiver),
             handler,
@@ -83,21 +104,24 @@ impl<E: WeakEvent, R: ?Sized> HandlerEntry<E, R> {
     }
 }
 
-impl<E: WeakEvent, R: ?Sized> Alive for HandlerEntry<E, R> {
+impl<E: WeakEvent, R: ?Sized, O> Alive for HandlerEntry<E, R, O> {
     fn is_alive(&self) -> bool {
         self.receiver.strong_count() > 0
     }
 }
 
-impl<E, R> Entry<E> for HandlerEntry<E, R>
+impl<E, R, O> Entry<E> for HandlerEntry<E, R, O>
 where
     E: WeakEvent,
     R: ?Sized + Send + Sync,
+    O: Outcome,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args, _: &mut dyn FnMut()) -> bool {
+    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
         match self.receiver.upgrade() {
             Some(receiver) => {
-                (self.handler)(&receiver, sender, args);
+                if (self.handler)(&receiver, sender, args).is_break() {
+                    remove();
+                }
                 true
             }
             None => false,

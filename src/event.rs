@@ -115,6 +115,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// assert!(!event.unsubscribe(token));
     /// assert!(event.is_empty());
     /// ```
+    #[must_use = "false means `token` is not subscribed to this event"]
     pub fn unsubscribe(&self, token: EventToken) -> bool {
         let mut handlers = lock(&self.handlers);
         let (removed, garbage) = handlers.remove(token.0);

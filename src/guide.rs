@@ -139,6 +139,52 @@
 //!
 //! At the end of a frame, if the frame came in under budget: see `examples/idle_loop.rs`.
 //!
+//! # Threads
+//!
+//! - A listener runs on the thread that raised the event (or called `deliver_event`), during
+//!   that call; the crate starts no thread of its own except the cleanup worker, which only
+//!   prunes. To run a listener on a UI thread, hand the work to that thread's loop from the
+//!   listener (a channel, or the loop's own "invoke later").
+//! - Deliveries on different threads run at the same time; a listener registered on a source
+//!   raised from several threads must be `Sync` (the trait requires it) and must expect that.
+//! - A delivery calls a snapshot of the list, checking each registration just before calling
+//!   it. A removal on *another* thread that returns while that delivery is between the check
+//!   and the call does not stop the call: a listener can be called once after its removal
+//!   returned (every snapshot-based design has this window; Qt and Boost.Signals2 too). A
+//!   receiver that must not run after it is closed checks its own "closed" flag, set under its
+//!   own lock before it unsubscribes, and the listener checks the flag under the same lock. A
+//!   removal on the *same* thread (from an earlier listener of the delivery) is always seen.
+//!
+//! # Testing
+//!
+//! - Use a private manager per test ([`WeakEventManager::new`](crate::WeakEventManager::new) or
+//!   [`with_cleanup`](crate::WeakEventManager::with_cleanup)) rather than `current()`: tests run
+//!   in parallel, and a test that counts another test's registrations fails at random.
+//! - Give it [`CleanupMode::Inline`](crate::CleanupMode::Inline) to assert cleanup
+//!   deterministically: a pass runs at once on the thread that asked for it, so after the
+//!   delivery that met a dead receiver, or after `schedule_cleanup()`, the table is already
+//!   pruned. With the default `Background` mode a pass runs a few milliseconds later on the
+//!   worker thread; `purge()` runs one now in any mode.
+//! - `stats()` counts a manager's sources and registrations, alive and dead; `report()` does it
+//!   for every manager of the process (so it sees other tests' managers too).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use weak_events::{weak_event, CleanupMode, WeakEventListener, WeakEventManager};
+//!
+//! struct Store;
+//! weak_event!(Saved: Store => str);
+//! struct View;
+//! impl WeakEventListener<Saved> for View { fn receive_weak_event(&self, _: &Store, _: &str) {} }
+//!
+//! let manager = WeakEventManager::<Saved>::with_cleanup(CleanupMode::Inline);
+//! let (store, view) = (Arc::new(Store), Arc::new(View));
+//! manager.add_listener(&store, &view);
+//! drop(view);
+//! manager.deliver_event(&store, "a.txt"); // meets the dead view: an inline pass prunes it
+//! assert_eq!(manager.stats().registrations, 0);
+//! ```
+//!
 //! # Testing your own code with loom
 //!
 //! Code that uses this crate can be model-checked with [loom](https://docs.rs/loom), the

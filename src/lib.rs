@@ -11,18 +11,13 @@
 //!
 //! ```
 //! use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
-//! use weak_events::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+//! use weak_events::{weak_event, Event, WeakEventListener, WeakEventManager};
 //!
 //! // A long-lived sender with a plain event: it needs no change to take weak listeners.
 //! struct AppBus { theme_changed: Event<str> }
 //!
-//! // The event kind: names the sender, the arguments, and the sender's event.
-//! enum ThemeChanged {}
-//! impl WeakEvent for ThemeChanged {
-//!     type Source = AppBus;
-//!     type Args = str;
-//!     fn event(bus: &AppBus) -> Option<&Event<str>> { Some(&bus.theme_changed) }
-//! }
+//! // The event kind, in one line: the sender, the arguments, and the sender's event.
+//! weak_event!(ThemeChanged: AppBus => str, event = theme_changed);
 //!
 //! static REPAINTS: AtomicUsize = AtomicUsize::new(0);
 //! struct View;
@@ -48,6 +43,9 @@
 //! bus.theme_changed.raise("light");
 //! assert_eq!(REPAINTS.load(Ordering::SeqCst), 1);
 //! ```
+//!
+//! [`weak_event!`] expands to what a hand-written kind is: an empty `enum` and an
+//! `impl WeakEvent` (see [`WeakEvent`]), plus a static slot for the kind's manager.
 //!
 //! # Where to go next
 //!
@@ -99,6 +97,7 @@ mod entry;
 mod event;
 pub mod guide;
 pub mod internals;
+mod kind;
 mod list;
 mod listener;
 mod manager;
@@ -124,6 +123,7 @@ pub use diagnostics::{
 };
 pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
+pub use kind::ManagerSlot;
 pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{RegistrationId, WeakEventManager};
 pub use notice::DropNotice;

@@ -1,7 +1,9 @@
 //! The event-kind trait [`WeakEvent`] and the listener trait [`WeakEventListener`].
 
+use std::ops::ControlFlow;
+
 use crate::list::Reach;
-use crate::{DropNotice, Event};
+use crate::{DropNotice, Event, ManagerSlot};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
 /// sender's [`Event`].
@@ -116,6 +118,35 @@ pub trait WeakEvent: 'static {
         None
     }
 
+    /// The static slot of this kind's process-wide manager, if it has one (the default: none,
+    /// and [`current()`](crate::WeakEventManager::current) looks the manager up by `TypeId`).
+    ///
+    /// [`weak_event!`](crate::weak_event) declares a slot for each kind; a hand-written kind
+    /// can return its own `static` (see [`ManagerSlot`](crate::ManagerSlot)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{ManagerSlot, WeakEvent};
+    ///
+    /// enum Saved {}
+    /// impl WeakEvent for Saved {
+    ///     type Source = ();
+    ///     type Args = str;
+    ///     fn manager_slot() -> Option<&'static ManagerSlot<Self>> {
+    ///         static SLOT: ManagerSlot<Saved> = ManagerSlot::new();
+    ///         Some(&SLOT)
+    ///     }
+    /// }
+    /// assert!(Saved::manager_slot().is_some());
+    /// ```
+    fn manager_slot() -> Option<&'static ManagerSlot<Self>>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
     /// Which of a source's lists an event reaches: the crate's built-in property kind keeps one
     /// list per property name. Not part of the stable API: its type cannot be named outside the
     /// crate, so only the crate's own kinds override it.
@@ -176,4 +207,50 @@ pub trait WeakEventListener<E: WeakEvent>: Send + Sync {
     /// Clock.receive_weak_event(&(), &1);
     /// ```
     fn receive_weak_event(&self, sender: &E::Source, args: &E::Args);
+
+    /// Receives one event and says whether to stay registered: what the manager calls.
+    ///
+    /// The default calls [`receive_weak_event`](Self::receive_weak_event) and continues.
+    /// Override it to end the registration from inside, with no id or guard at hand: on
+    /// `ControlFlow::Break(())` the registration that delivered this event is removed before the
+    /// delivery returns and is never called again (only that one, if the listener is registered
+    /// more than once). A listener that overrides it usually lets `receive_weak_event` call it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Download;
+    /// enum Progress {}
+    /// impl WeakEvent for Progress { type Source = Download; type Args = u8; }
+    ///
+    /// // Follows a download until it reaches 100%, then stops listening by itself.
+    /// #[derive(Default)]
+    /// struct Bar(AtomicUsize);
+    /// impl WeakEventListener<Progress> for Bar {
+    ///     fn receive_weak_event(&self, download: &Download, percent: &u8) {
+    ///         let _ = self.handle_weak_event(download, percent);
+    ///     }
+    ///     fn handle_weak_event(&self, _: &Download, percent: &u8) -> ControlFlow<()> {
+    ///         self.0.fetch_add(1, Ordering::SeqCst);
+    ///         if *percent == 100 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    ///     }
+    /// }
+    ///
+    /// let manager = WeakEventManager::<Progress>::new();
+    /// let (download, bar) = (Arc::new(Download), Arc::new(Bar::default()));
+    /// manager.add_listener(&download, &bar);
+    /// for percent in [50, 100, 100] {
+    ///     manager.deliver_event(&download, &percent);
+    /// }
+    /// assert_eq!(bar.0.load(Ordering::SeqCst), 2, "removed at 100%");
+    /// assert_eq!(manager.listener_count(&download), 0);
+    /// ```
+    fn handle_weak_event(&self, sender: &E::Source, args: &E::Args) -> ControlFlow<()> {
+        self.receive_weak_event(sender, args);
+        ControlFlow::Continue(())
+    }
 }

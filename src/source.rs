@@ -396,17 +396,18 @@ impl<E: WeakEvent> Dirty for SourceState<E> {
     }
 }
 
-/// Takes the manager's handler or watcher off `source`.
+/// Takes the manager's handler or watcher off `source`. A `false` from `unsubscribe` is not an
+/// error here: a user may have cleared the source's `Event` (or replaced the field) meanwhile.
 fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
     match hook {
         Hook::Event(token) => {
             if let Some(event) = E::event(source) {
-                event.unsubscribe(token);
+                let _ = event.unsubscribe(token);
             }
         }
         Hook::Notice(token) => {
             if let Some(notice) = E::drop_notice(source) {
-                notice.event().unsubscribe(token);
+                let _ = notice.event().unsubscribe(token);
             }
         }
     }

@@ -105,6 +105,7 @@ impl Subscription {
     /// assert!(manager.remove_registration(&bus, subscription.id()));
     /// assert!(!subscription.unsubscribe(), "already removed by id");
     /// ```
+    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
     pub fn unsubscribe(mut self) -> bool {
         self.remove()
     }

@@ -145,8 +145,11 @@ impl<E: WeakEvent> WeakEventManager<E> {
 
     /// The process-wide manager of event kind `E`, made on first use.
     ///
-    /// One lookup in a process-wide registry keyed by `TypeId`; keep the returned reference where
-    /// a hot loop needs it.
+    /// For a kind declared with [`weak_event!`](crate::weak_event) (or one that returns a
+    /// [`ManagerSlot`](crate::ManagerSlot) from [`WeakEvent::manager_slot`]), one atomic load
+    /// from the kind's static slot; for another kind, one lookup in a process-wide map keyed by
+    /// `TypeId` (keep the returned reference where a hot loop needs it). Under `cfg(loom)`, the
+    /// manager of the current execution of the model (see the guide's loom section).
     ///
     /// # Examples
     ///
@@ -159,6 +162,11 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(std::ptr::eq(a, WeakEventManager::<Ping>::current()));
     /// ```
     pub fn current() -> &'static Self {
+        // Under loom, every process-wide value is made per execution: no static slot.
+        #[cfg(not(loom))]
+        if let Some(slot) = E::manager_slot() {
+            return slot.get_or_init(Self::new);
+        }
         crate::current::current(Self::new)
     }
 
@@ -306,6 +314,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(!manager.remove_registration(&b, id), "not a registration of b");
     /// assert!(manager.remove_registration(&a, id));
     /// ```
+    #[must_use = "false means `id` is not registered on this source (removed already, or made elsewhere)"]
     pub fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
         self.engine.remove_registration(source, id)
     }

@@ -1,6 +1,7 @@
 //! The registration forms of [`WeakEventManager`] for a source: every combination of listener
 //! or handler, once or not, id or guard, each a one-line wrapper over the one registration path.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use crate::engine::Target;
@@ -301,6 +302,80 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
+        self.register::<R>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_handler`](Self::add_handler) for a handler that says whether to stay registered:
+    /// on `ControlFlow::Break(())` its registration is removed before the delivery returns and
+    /// is never called again, with no id or guard needed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use std::sync::{Arc, Mutex};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Chat;
+    /// enum Said {}
+    /// impl WeakEvent for Said { type Source = Chat; type Args = str; }
+    ///
+    /// // Collects lines until "bye".
+    /// let manager = WeakEventManager::<Said>::new();
+    /// let (chat, transcript) = (Arc::new(Chat), Arc::new(Mutex::new(Vec::new())));
+    /// manager.add_flow_handler(&chat, &transcript, |lines, _, line| {
+    ///     lines.lock().unwrap().push(line.to_owned());
+    ///     if line == "bye" { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    /// });
+    /// for line in ["hi", "bye", "anyone?"] {
+    ///     manager.deliver_event(&chat, line);
+    /// }
+    /// assert_eq!(*transcript.lock().unwrap(), ["hi", "bye"]);
+    /// assert_eq!(manager.listener_count(&chat), 0);
+    /// ```
+    pub fn add_flow_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args) -> ControlFlow<()>,
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = HandlerEntry::new(receiver, handler);
+        self.register::<R>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_flow_handler`](Self::add_flow_handler) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Chat;
+    /// enum Said {}
+    /// impl WeakEvent for Said { type Source = Chat; type Args = str; }
+    ///
+    /// let manager = WeakEventManager::<Said>::new();
+    /// let (chat, receiver) = (Arc::new(Chat), Arc::new(()));
+    /// let guard = manager.subscribe_flow_handler(&chat, &receiver, |_, _, _| ControlFlow::Break(()));
+    /// manager.deliver_event(&chat, "hi");
+    /// assert!(!guard.unsubscribe(), "it removed itself");
+    /// ```
+    pub fn subscribe_flow_handler<R>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: fn(&R, &E::Source, &E::Args) -> ControlFlow<()>,
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+    {
+        let entry = HandlerEntry::new(receiver, handler);
         self.register::<R>(Target::Source(source, None), entry)
             .into_guard()
     }

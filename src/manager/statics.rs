@@ -231,8 +231,12 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// impl WeakEvent for Started { type Source = (); type Args = (); }
     ///
     /// let manager = WeakEventManager::<Started>::new();
-    /// let guard = manager.subscribe_static_handler_once(&Arc::new(()), |_, _, _| {});
+    /// let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    /// let guard = manager.subscribe_static_handler_once(&calls, |calls, _, _| {
+    ///     calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    /// });
     /// manager.deliver_static(&());
+    /// assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     /// assert!(!guard.unsubscribe(), "fired: nothing left to remove");
     /// ```
     pub fn subscribe_static_handler_once<R>(
@@ -320,6 +324,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// assert!(manager.remove_static_registration(id));
     /// assert!(!manager.remove_static_registration(id));
     /// ```
+    #[must_use = "false means `id` is not a static registration of this manager"]
     pub fn remove_static_registration(&self, id: RegistrationId) -> bool {
         self.engine.statics().remove_id(id.0)
     }
