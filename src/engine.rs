@@ -207,10 +207,14 @@ impl<E: WeakEvent> Engine<E> {
         source::deliver(snapshot, source, args, || self.state_of(source));
     }
 
+    /// What `f` answers for `source`'s state; `false` when the source has none.
+    fn on_state(&self, source: &E::Source, f: impl FnOnce(&SourceState<E>) -> bool) -> bool {
+        self.state_of(source).is_some_and(|state| f(&state))
+    }
+
     /// Removes the registration `id` of `source`, in whichever of its lists holds it.
     pub(crate) fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
-        self.state_of(source)
-            .is_some_and(|state| state.remove_id(id.0))
+        self.on_state(source, |state| state.remove_id(id.0))
     }
 
     /// Removes the registration `id` if it is in the list of `topic` (`None`: the main list) of
@@ -221,8 +225,7 @@ impl<E: WeakEvent> Engine<E> {
         topic: Option<&str>,
         id: RegistrationId,
     ) -> bool {
-        self.state_of(source)
-            .is_some_and(|state| state.remove_id_in(topic, id.0))
+        self.on_state(source, |state| state.remove_id_in(topic, id.0))
     }
 
     /// Removes the most recent registration of the listener at `addr` in the list of `topic`
@@ -233,8 +236,7 @@ impl<E: WeakEvent> Engine<E> {
         topic: Option<&str>,
         addr: usize,
     ) -> bool {
-        self.state_of(source)
-            .is_some_and(|state| state.remove_listener(topic, addr))
+        self.on_state(source, |state| state.remove_listener(topic, addr))
     }
 
     /// Registrations in the list of `topic` (`None`: the main list) of `source`.
