@@ -373,16 +373,19 @@ impl<T: ?Sized> Slots<T> {
             self.drop_stale_index();
             return (dropped, garbage);
         };
-        // No delivery holds the vector, so nobody else can see a node that goes: move the nodes
-        // instead of counting references, flag nothing, and hand what goes back as garbage.
-        // Partitioned in place (what stays to the front, in order), then split so that the only
-        // new allocation is the smaller part: a pass that drops everything allocates nothing.
+        // No delivery holds the vector: move the nodes instead of counting references, and hand
+        // what goes back as garbage. What goes is still flagged removed: the profiler holds weak
+        // references to nodes and may read one before the garbage is dropped. Partitioned in
+        // place (what stays to the front, in order), then split so that the only new allocation
+        // is the smaller part: a pass that drops everything allocates nothing.
         let mut nodes = std::mem::take(vec);
         let mut front = 0;
         for index in 0..nodes.len() {
             if stays(index, &nodes[index]) {
                 nodes.swap(front, index);
                 front += 1;
+            } else {
+                nodes[index].mark_removed();
             }
         }
         let gone = if front <= nodes.len() - front {

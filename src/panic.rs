@@ -34,9 +34,14 @@ impl FirstPanic {
         }
     }
 
-    /// Keeps `payload` unless a panic is kept already.
+    /// Keeps `payload` unless a panic is kept already; a later one is dropped, and if its own
+    /// drop panics, that is caught too (and its payload leaked), so no unwind escapes from here.
     pub(crate) fn keep(&mut self, payload: Payload) {
-        self.0.get_or_insert(payload);
+        if self.0.is_none() {
+            self.0 = Some(payload);
+        } else if let Err(nested) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+            std::mem::forget(nested);
+        }
     }
 
     /// Resumes the kept panic, if any.

@@ -30,6 +30,7 @@ mod scheduler;
 use std::fmt;
 use std::sync::{Arc, Weak};
 
+use crate::panic::FirstPanic;
 use crate::stats::{CleanupStats, PurgeReport};
 use crate::sync::{lock, AtomicBool, AtomicU8, AtomicUsize, Mutex, Ordering};
 
@@ -430,13 +431,19 @@ pub fn set_cleanup_mode(mode: CleanupMode) {
 /// ```
 pub fn run_pending_cleanup() -> PurgeReport {
     let mut report = PurgeReport::default();
+    let mut panics = FirstPanic::new();
     for manager in scheduler::take_manual() {
         if let Some(manager) = manager.upgrade() {
             // Given back before the pass, so that a request made during it queues it again.
             manager.cleanup_state().release_manual_slot();
-            report += manager.run_pending();
+            // A pass runs user code; its panic must not cost the managers after it their pass
+            // (they are out of the queue already): it resumes once every one had its turn.
+            if let Some(done) = panics.catch(|| manager.run_pending()) {
+                report += done;
+            }
         }
     }
+    panics.resume();
     report
 }
 
@@ -451,9 +458,13 @@ pub fn run_pending_cleanup() -> PurgeReport {
 /// ```
 pub fn purge_all() -> PurgeReport {
     let mut report = PurgeReport::default();
+    let mut panics = FirstPanic::new();
     for manager in scheduler::managers() {
-        report += manager.purge();
+        if let Some(done) = panics.catch(|| manager.purge()) {
+            report += done;
+        }
     }
+    panics.resume();
     report
 }
 
