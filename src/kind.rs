@@ -53,6 +53,23 @@ impl<E: WeakEvent> ManagerSlot<E> {
         }
     }
 
+    /// The manager in the slot, if `current()` made it already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{weak_event, WeakEvent, WeakEventManager};
+    ///
+    /// weak_event!(Tick: () => u64);
+    /// let slot = Tick::manager_slot().unwrap();
+    /// assert!(slot.get().is_none(), "made on first use");
+    /// let manager = WeakEventManager::<Tick>::current();
+    /// assert!(std::ptr::eq(slot.get().unwrap(), manager), "current() is the slot's manager");
+    /// ```
+    pub fn get(&self) -> Option<&WeakEventManager<E>> {
+        self.manager.get()
+    }
+
     /// The manager in the slot, made by `make` the first time.
     pub(crate) fn get_or_init(
         &self,

@@ -48,20 +48,32 @@ fn check_delivery(
     assert_eq!(common::entries(log), expected);
 }
 
+/// Removes receiver `i` by identity and checks the answer against the model: its most recent
+/// registration goes (and `true`), or it has none (and `false`).
+fn remove_by_identity(
+    manager: &WeakEventManager<Direct>,
+    bus: &Arc<Bus>,
+    receiver: &Arc<Recorder>,
+    i: usize,
+    model: &mut Registrations,
+) {
+    let expected = model.iter().rposition(|&(m, _)| m == i);
+    assert_eq!(
+        manager.remove_listener(bus, receiver),
+        expected.is_some(),
+        "receiver {i}"
+    );
+    if let Some(position) = expected {
+        model.remove(position);
+    }
+}
+
 fn remove_in_order(order: impl IntoIterator<Item = usize>) {
     let manager = WeakEventManager::<Direct>::new();
     let bus = Bus::new();
     let (receivers, log, mut model) = populate(&manager, &bus);
     for (step, i) in order.into_iter().enumerate() {
-        let expected = model.iter().rposition(|&(m, _)| m == i);
-        assert_eq!(
-            manager.remove_listener(&bus, &receivers[i]),
-            expected.is_some(),
-            "step {step}: receiver {i}"
-        );
-        if let Some(position) = expected {
-            model.remove(position);
-        }
+        remove_by_identity(&manager, &bus, &receivers[i], i, &mut model);
         assert_eq!(manager.listener_count(&bus), model.len());
         if step % 97 == 0 {
             check_delivery(&manager, &bus, &log, &model);
@@ -110,15 +122,7 @@ fn removal_by_identity_in_random_order_interleaved_with_other_removals_and_adds(
                 }
             }
             _ => {
-                let expected = model.iter().rposition(|&(m, _)| m == i);
-                assert_eq!(
-                    manager.remove_listener(&bus, &receivers[i]),
-                    expected.is_some(),
-                    "step {step}: receiver {i}"
-                );
-                if let Some(position) = expected {
-                    model.remove(position);
-                }
+                remove_by_identity(&manager, &bus, &receivers[i], i, &mut model);
             }
         }
         assert_eq!(manager.listener_count(&bus), model.len(), "step {step}");
