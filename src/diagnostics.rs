@@ -36,12 +36,12 @@ use crate::stats::ManagerStats;
 pub const DEFAULT_LISTENER_THRESHOLD: usize = 1000;
 
 /// What a registration reports to the profiler while it is registered.
-pub(crate) trait Probe: Send + Sync {
+pub(crate) trait Probe {
     fn registered(&self) -> bool;
     fn receiver_alive(&self) -> bool;
 }
 
-impl<T: Alive + Send + Sync> Probe for Node<T> {
+impl<T: Alive> Probe for Node<T> {
     fn registered(&self) -> bool {
         !self.is_removed()
     }
@@ -55,7 +55,7 @@ struct Record {
     seq: u64,
     event: &'static str,
     receiver: &'static str,
-    probe: Weak<dyn Probe>,
+    probe: Weak<dyn Probe + Send + Sync>,
     backtrace: Arc<Backtrace>,
 }
 
@@ -89,7 +89,7 @@ where
         return;
     }
     let backtrace = Arc::new(Backtrace::force_capture());
-    let probe: Weak<dyn Probe> = Arc::downgrade(node) as Weak<dyn Probe>;
+    let probe: Weak<dyn Probe + Send + Sync> = Arc::downgrade(node) as Weak<dyn Probe + Send + Sync>;
     let mut profiler = lock_profiler();
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
     if profiler.sweep.claim(profiler.records.len()) {

@@ -14,94 +14,116 @@
 //! registration went, or its source died), and a closed state never reopens: an add that finds
 //! one removes it from the table and retries on a fresh state.
 
-use std::sync::{Arc, Weak};
-
-use crate::cleanup::{
-    self, Cleanable, Cleanup, CleanupMode, CleanupState, DoublingMark, Pass, Work,
-};
+use crate::cleanup::{Cleanable, Cleanup, CleanupMode, CleanupState, DoublingMark, Pass, Work};
 use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
-use crate::entry::{addr_of, Entry};
+use crate::entry::Entry;
+use crate::flavor::{addr_of, Flavor, TableOps};
 use crate::list::{Node, Reach};
 use crate::panic::FirstPanic;
-use crate::source::{self, Added, EntryNode, Owner, SourceState};
+use crate::source::{self, Added, EntryNode, Forwarder, Hook, SourceState};
 use crate::stats::{ManagerStats, PurgeReport};
-use crate::subscription::Subscription;
 use crate::sync::{AtomicUsize, Ordering};
-use crate::table::Table;
-use crate::{RegistrationId, WeakEvent};
+use crate::RegistrationId;
 
 /// The table's upkeep floor: the first walk for dead sources runs at this many sources, and the
 /// next is never set lower.
 const UPKEEP_FLOOR: usize = 16;
 
+/// An event kind as the engine of flavour `F` sees it.
+///
+/// Each flavour implements it once, for every kind of its own kind trait (the root's
+/// [`WeakEvent`](crate::WeakEvent), `unsync::WeakEvent`): that impl names the types the engine
+/// stores and does what needs the concrete flavour (an unsized coercion that needs `Send + Sync`
+/// in one flavour only, the flavour's own `Event`, its cleanup runner).
+pub(crate) trait Kind<F: Flavor>: Sized + 'static {
+    type Source: ?Sized + 'static;
+    type Args: ?Sized + 'static;
+    /// A registration, type-erased (`dyn Entry + Send + Sync` in the thread-safe flavour).
+    type Entry: ?Sized + Entry<F, Self> + 'static;
+    /// Whether a delivery that met dead receivers prunes its source in place when it is over
+    /// (the thread-affine flavour), rather than asking the cleanup runner for a pass.
+    const PRUNES_AFTER_DELIVERY: bool;
+
+    /// Which of a source's lists `args` reaches.
+    fn reach(args: &Self::Args) -> Reach<'_>;
+    /// Attaches `forwarder` to `source`'s `Event` (or to its `DropNotice`); what was hooked.
+    fn hook(source: &Self::Source, forwarder: Forwarder<F, Self>) -> Option<Hook>;
+    /// Takes what [`hook`](Kind::hook) attached off `source`.
+    fn unhook(source: &Self::Source, hook: Hook);
+    /// Registers a new engine with its flavour's list of managers.
+    fn register(engine: &F::Ptr<Engine<F, Self>>);
+    /// Hands the engine's pending pass to the runner of its cleanup mode.
+    fn dispatch(engine: F::Ptr<Engine<F, Self>>);
+}
+
+/// Erases an entry of type `X` into the kind's [`Kind::Entry`], and tells the profiler about it:
+/// the unsized coercion happens in each flavour's impl, where `X: Send + Sync` is required by
+/// the thread-safe flavour only.
+pub(crate) trait Erase<F: Flavor, X>: Kind<F> {
+    fn erase(node: Node<X>, receiver: &'static str) -> EntryNode<F, Self>;
+}
+
 /// One manager's state.
-pub(crate) struct Engine<E: WeakEvent> {
-    table: Table<Arc<SourceState<E>>>,
+pub(crate) struct Engine<F: Flavor, E: Kind<F>> {
+    table: F::Table<F::Ptr<SourceState<F, E>>>,
     /// Sources in the table, counted here because counting a sharded map locks every shard.
     sources: AtomicUsize,
     /// When the table's next walk for dead sources runs: see [`Engine::upkeep`].
     upkeep: DoublingMark,
     /// The list of the events that have no source.
-    statics: Arc<SourceState<E>>,
-    cleanup: Cleanup<SourceState<E>>,
+    statics: F::Ptr<SourceState<F, E>>,
+    cleanup: Cleanup<F, SourceState<F, E>>,
     /// Registrations per source past which an add warns (`usize::MAX`: never).
     threshold: AtomicUsize,
 }
 
 /// Where a registration goes.
-pub(crate) enum Target<'a, E: WeakEvent> {
+pub(crate) enum Target<'a, F: Flavor, E: Kind<F>> {
     /// The list of `topic` (`None`: the main list) of `source`.
-    Source(&'a Arc<E::Source>, Option<&'a str>),
+    Source(&'a F::Ptr<E::Source>, Option<&'a str>),
     /// The static list.
     Static,
 }
 
 /// A registration just made: its id, and the state that holds it (for a guard).
-pub(crate) struct Registered<E: WeakEvent> {
+pub(crate) struct Registered<F: Flavor, E: Kind<F>> {
     pub(crate) id: RegistrationId,
-    state: Arc<SourceState<E>>,
+    pub(crate) state: F::Ptr<SourceState<F, E>>,
 }
 
-impl<E: WeakEvent> Registered<E> {
-    /// A guard that removes the registration when dropped.
-    pub(crate) fn into_guard(self) -> Subscription {
-        Subscription::new(self.state, self.id)
-    }
-}
-
-impl<E: WeakEvent> Engine<E> {
-    /// A new engine, registered with the process-wide scheduler.
-    pub(crate) fn new(mode: Option<CleanupMode>) -> Arc<Self> {
-        let engine = Arc::new_cyclic(|weak: &Weak<Engine<E>>| {
-            let owner: Weak<dyn Owner<E>> = weak.clone();
-            Engine {
-                table: Table::new(),
-                sources: AtomicUsize::new(0),
-                upkeep: DoublingMark::new(UPKEEP_FLOOR),
-                statics: Arc::new(SourceState::new_static(owner)),
-                cleanup: Cleanup::new(mode),
-                threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
-            }
+impl<F: Flavor, E: Kind<F>> Engine<F, E> {
+    /// A new engine, registered with its flavour's list of managers.
+    pub(crate) fn new(mode: Option<CleanupMode>) -> F::Ptr<Self> {
+        let engine = F::new_cyclic(|weak: &F::Weak<Engine<F, E>>| Engine {
+            table: TableOps::new(),
+            sources: AtomicUsize::new(0),
+            upkeep: DoublingMark::new(UPKEEP_FLOOR),
+            statics: F::new(SourceState::new_static(weak.clone())),
+            cleanup: Cleanup::new(mode),
+            threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
         });
-        let erased: Arc<dyn Cleanable> = engine.clone();
-        cleanup::register(Arc::downgrade(&erased));
+        E::register(&engine);
         engine
     }
 
     /// The one registration path: every `add_*`, `subscribe*` and the built-in managers' forms
-    /// come here. `R` names the receiver type for the profiler.
-    pub(crate) fn register<X, R>(self: &Arc<Self>, target: Target<'_, E>, entry: X) -> Registered<E>
+    /// come here, in both flavours. `R` names the receiver type for the profiler.
+    pub(crate) fn register<X, R>(
+        this: &F::Ptr<Self>,
+        target: Target<'_, F, E>,
+        entry: X,
+    ) -> Registered<F, E>
     where
-        X: Entry<E> + 'static,
+        E: Erase<F, X>,
         R: ?Sized,
     {
-        let node = node::<E, X, R>(entry);
+        let node = E::erase(Node::new(entry), std::any::type_name::<R>());
         match target {
-            Target::Source(source, topic) => self.add_to_source(source, topic, node),
+            Target::Source(source, topic) => Self::add_to_source(this, source, topic, node),
             Target::Static => {
-                let threshold = self.threshold.load(Ordering::Relaxed);
-                match self.statics.add(None, None, node, threshold) {
-                    Ok(added) => self.added(&self.statics, added),
+                let threshold = this.threshold.load(Ordering::Relaxed);
+                match SourceState::<F, E>::add(&this.statics, None, None, node, threshold) {
+                    Ok(added) => Self::added(this, &this.statics, added),
                     Err(_) => unreachable!("the static list never closes"),
                 }
             }
@@ -109,34 +131,37 @@ impl<E: WeakEvent> Engine<E> {
     }
 
     fn add_to_source(
-        self: &Arc<Self>,
-        source: &Arc<E::Source>,
+        this: &F::Ptr<Self>,
+        source: &F::Ptr<E::Source>,
         topic: Option<&str>,
-        mut node: EntryNode<E>,
-    ) -> Registered<E> {
-        let key = addr_of(Arc::as_ptr(source));
+        mut node: EntryNode<F, E>,
+    ) -> Registered<F, E> {
+        let key = F::addr(source);
         loop {
             let mut inserted = false;
-            let state = self.table.get_or_insert_with(key, || {
+            let state = this.table.get_or_insert_with(key, || {
                 inserted = true;
                 // Counted before the state is visible, so that a pass that closes it at once
                 // never counts it out first.
-                self.sources.fetch_add(1, Ordering::Relaxed);
-                let owner: Weak<dyn Owner<E>> = Arc::downgrade(self) as Weak<Engine<E>>;
-                Arc::new(SourceState::new(key, Arc::downgrade(source), owner))
+                this.sources.fetch_add(1, Ordering::Relaxed);
+                F::new(SourceState::new(
+                    key,
+                    F::downgrade(source),
+                    F::downgrade(this),
+                ))
             });
             if inserted {
-                self.upkeep();
+                this.upkeep();
             }
             // No other state can sit at `key`: a state's `Weak` keeps the source's allocation,
             // so a live source's address is not another source's.
-            let threshold = self.threshold.load(Ordering::Relaxed);
-            match state.add(Some(source), topic, node, threshold) {
-                Ok(added) => return self.added(&state, added),
+            let threshold = this.threshold.load(Ordering::Relaxed);
+            match SourceState::<F, E>::add(&state, Some(source), topic, node, threshold) {
+                Ok(added) => return Self::added(this, &state, added),
                 Err(returned) => {
                     // Closed under us: help remove it, then retry on a fresh state.
                     node = returned;
-                    self.forget(&state);
+                    this.forget(&state);
                 }
             }
         }
@@ -144,21 +169,25 @@ impl<E: WeakEvent> Engine<E> {
 
     /// The follow-up of a successful add, with no lock held: a cleanup request if the list
     /// doubled, a warning if it crossed the threshold.
-    fn added(self: &Arc<Self>, state: &Arc<SourceState<E>>, added: Added) -> Registered<E> {
+    fn added(
+        this: &F::Ptr<Self>,
+        state: &F::Ptr<SourceState<F, E>>,
+        added: Added,
+    ) -> Registered<F, E> {
         if added.grew {
-            self.request_pass_over(state);
+            Self::request_pass_over(this, state);
         }
         if let Some(listeners) = added.crossed {
             diagnostics::warn_threshold(ThresholdWarning {
                 event: std::any::type_name::<E>(),
                 source: std::any::type_name::<E::Source>(),
                 listeners,
-                threshold: self.threshold.load(Ordering::Relaxed),
+                threshold: this.threshold.load(Ordering::Relaxed),
             });
         }
         Registered {
             id: RegistrationId(added.id),
-            state: Arc::clone(state),
+            state: state.clone(),
         }
     }
 
@@ -182,16 +211,20 @@ impl<E: WeakEvent> Engine<E> {
             }
         }
         self.upkeep.reset(self.sources.load(Ordering::Relaxed));
+        // A state closed by this walk may wait in the cleanup queue (its source announced its
+        // death): with no pass to come (`Manual` mode and no idle point), it must not stay
+        // there.
+        self.cleanup.forget_where(|state| state.is_closed());
         self.cleanup.state().record_upkeep(report);
     }
 
     /// The state of `source`, if it has one.
-    pub(crate) fn state_of(&self, source: &E::Source) -> Option<Arc<SourceState<E>>> {
-        self.table.with(addr_of(source), Arc::clone)
+    pub(crate) fn state_of(&self, source: &E::Source) -> Option<F::Ptr<SourceState<F, E>>> {
+        self.table.with(addr_of(source), Clone::clone)
     }
 
     /// The static list's state.
-    pub(crate) fn statics(&self) -> &Arc<SourceState<E>> {
+    pub(crate) fn statics(&self) -> &F::Ptr<SourceState<F, E>> {
         &self.statics
     }
 
@@ -208,7 +241,7 @@ impl<E: WeakEvent> Engine<E> {
     }
 
     /// What `f` answers for `source`'s state; `false` when the source has none.
-    fn on_state(&self, source: &E::Source, f: impl FnOnce(&SourceState<E>) -> bool) -> bool {
+    fn on_state(&self, source: &E::Source, f: impl FnOnce(&SourceState<F, E>) -> bool) -> bool {
         self.state_of(source).is_some_and(|state| f(&state))
     }
 
@@ -253,16 +286,16 @@ impl<E: WeakEvent> Engine<E> {
     }
 
     /// Asks for a pass over every source.
-    pub(crate) fn request_full_pass(self: &Arc<Self>) {
-        if self.cleanup.request_full() {
-            cleanup::dispatch(self.clone());
+    pub(crate) fn request_full_pass(this: &F::Ptr<Self>) {
+        if this.cleanup.request_full() {
+            E::dispatch(this.clone());
         }
     }
 
     /// Asks for a pass over `state`'s source.
-    fn request_pass_over(self: &Arc<Self>, state: &Arc<SourceState<E>>) {
-        if self.cleanup.request_item(state) {
-            cleanup::dispatch(self.clone());
+    pub(crate) fn request_pass_over(this: &F::Ptr<Self>, state: &F::Ptr<SourceState<F, E>>) {
+        if this.cleanup.request_item(state) {
+            E::dispatch(this.clone());
         }
     }
 
@@ -287,7 +320,7 @@ impl<E: WeakEvent> Engine<E> {
         let states = match work {
             Work::Full => {
                 let mut all = self.table.values();
-                all.push(Arc::clone(&self.statics));
+                all.push(self.statics.clone());
                 all
             }
             Work::Marked(marked) => marked,
@@ -317,10 +350,10 @@ impl<E: WeakEvent> Engine<E> {
     }
 
     /// Sets the manager's own cleanup mode; work already pending goes to the new mode's runner.
-    pub(crate) fn set_cleanup_mode(self: &Arc<Self>, mode: Option<CleanupMode>) {
-        self.cleanup.state().set_mode(mode);
-        if self.cleanup.state().is_pending() {
-            cleanup::dispatch(self.clone());
+    pub(crate) fn set_cleanup_mode(this: &F::Ptr<Self>, mode: Option<CleanupMode>) {
+        this.cleanup.state().set_mode(mode);
+        if this.cleanup.state().is_pending() {
+            E::dispatch(this.clone());
         }
     }
 
@@ -359,29 +392,26 @@ impl<E: WeakEvent> Engine<E> {
     }
 }
 
-impl<E: WeakEvent<Source = ()>> Engine<E> {
+impl<F: Flavor, E: Kind<F, Source = ()>> Engine<F, E> {
     /// Delivers `args` to the static list.
     pub(crate) fn deliver_static(&self, args: &E::Args) {
         let snapshot = self.statics.snapshot(Reach::Main);
-        source::deliver(snapshot, &(), args, || Some(Arc::clone(&self.statics)));
+        source::deliver(snapshot, &(), args, || Some(self.statics.clone()));
     }
 }
 
-impl<E: WeakEvent> Owner<E> for Engine<E> {
-    fn request_pass(self: Arc<Self>, state: &Arc<SourceState<E>>) {
-        self.request_pass_over(state);
-    }
-
-    fn forget(&self, state: &SourceState<E>) {
+impl<F: Flavor, E: Kind<F>> Engine<F, E> {
+    /// Removes `state` from the table if it is still there.
+    pub(crate) fn forget(&self, state: &SourceState<F, E>) {
         if self.table.remove_if(state.key(), |current| {
-            std::ptr::eq(Arc::as_ptr(current), state)
+            std::ptr::eq(&**current, state)
         }) {
             self.sources.fetch_sub(1, Ordering::Relaxed);
         }
     }
 }
 
-impl<E: WeakEvent> Cleanable for Engine<E> {
+impl<F: Flavor, E: Kind<F>> Cleanable for Engine<F, E> {
     fn cleanup_state(&self) -> &CleanupState {
         self.cleanup.state()
     }
@@ -399,23 +429,7 @@ impl<E: WeakEvent> Cleanable for Engine<E> {
     }
 }
 
-/// Allocates a registration's node, tells the profiler about it, and erases its receiver type.
-fn node<E, X, R>(entry: X) -> EntryNode<E>
-where
-    E: WeakEvent,
-    X: Entry<E> + 'static,
-    R: ?Sized,
-{
-    let node = Arc::new(Node::new(entry));
-    diagnostics::note_registration(
-        &node,
-        std::any::type_name::<E>(),
-        std::any::type_name::<R>(),
-    );
-    node
-}
-
-impl<E: WeakEvent> Drop for Engine<E> {
+impl<F: Flavor, E: Kind<F>> Drop for Engine<F, E> {
     /// A private manager going away detaches from every source's `Event`, so none keeps a
     /// forwarding handler to a manager that no longer exists.
     fn drop(&mut self) {

@@ -5,8 +5,9 @@
 //! once. Delivery is one virtual call per listener, whatever the kind of entry.
 
 use std::ops::ControlFlow;
-use std::sync::{Arc, Weak};
-
+pub(crate) use crate::flavor::addr_of;
+use crate::engine::Kind;
+use crate::flavor::{Flavor, Shared};
 use crate::sync::{AtomicBool, Ordering};
 use crate::{WeakEvent, WeakEventListener};
 
@@ -17,7 +18,7 @@ pub(crate) trait Alive {
 }
 
 /// One registration, type-erased over the receiver.
-pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
+pub(crate) trait Entry<F: Flavor, E: Kind<F>>: Alive {
     /// Calls the receiver if it is alive; false if it died.
     ///
     /// A once-registration calls `remove` (which removes it from its list) before it calls its
@@ -29,33 +30,34 @@ pub(crate) trait Entry<E: WeakEvent>: Alive + Send + Sync {
 }
 
 /// A [`WeakEventListener`] held weakly.
-pub(crate) struct ListenerEntry<L: ?Sized> {
-    pub(crate) listener: Weak<L>,
+pub(crate) struct ListenerEntry<F: Flavor, L: ?Sized + 'static> {
+    pub(crate) listener: F::Weak<L>,
 }
 
-impl<L: ?Sized> ListenerEntry<L> {
-    pub(crate) fn new(listener: &Arc<L>) -> Self {
+impl<F: Flavor, L: ?Sized + 'static> ListenerEntry<F, L> {
+    pub(crate) fn new(listener: &F::Ptr<L>) -> Self {
         ListenerEntry {
-            listener: Arc::downgrade(listener),
+            listener: F::downgrade(listener),
         }
     }
 }
 
-impl<L: ?Sized> Alive for ListenerEntry<L> {
+impl<F: Flavor, L: ?Sized + 'static> Alive for ListenerEntry<F, L> {
     fn is_alive(&self) -> bool {
-        self.listener.strong_count() > 0
+        F::strong_count(&self.listener) > 0
     }
 }
 
-impl<E, L> Entry<E> for ListenerEntry<L>
+impl<F, E, L> Entry<F, E> for ListenerEntry<F, L>
 where
-    E: WeakEvent,
-    L: WeakEventListener<E> + ?Sized,
+    F: Flavor,
+    E: Kind<F>,
+    L: Receive<F, E> + ?Sized + 'static,
 {
     fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
-        match self.listener.upgrade() {
+        match F::upgrade(&self.listener) {
             Some(listener) => {
-                if listener.handle_weak_event(sender, args).is_break() {
+                if listener.receive(sender, args).is_break() {
                     remove();
                 }
                 // `listener` may be the last strong reference: the receiver's drop runs here,
@@ -67,7 +69,7 @@ where
     }
 
     fn listener_addr(&self) -> Option<usize> {
-        Some(addr_of(self.listener.as_ptr()))
+        Some(F::weak_addr(&self.listener))
     }
 }
 
@@ -90,34 +92,35 @@ impl Outcome for ControlFlow<()> {
 }
 
 /// A receiver held weakly and the plain `fn` to call with it.
-pub(crate) struct HandlerEntry<E: WeakEvent, R: ?Sized, O = ()> {
-    pub(crate) receiver: Weak<R>,
+pub(crate) struct HandlerEntry<F: Flavor, E: Kind<F>, R: ?Sized + 'static, O = ()> {
+    pub(crate) receiver: F::Weak<R>,
     pub(crate) handler: fn(&R, &E::Source, &E::Args) -> O,
 }
 
-impl<E: WeakEvent, R: ?Sized, O> HandlerEntry<E, R, O> {
-    pub(crate) fn new(receiver: &Arc<R>, handler: fn(&R, &E::Source, &E::Args) -> O) -> Self {
+impl<F: Flavor, E: Kind<F>, R: ?Sized + 'static, O> HandlerEntry<F, E, R, O> {
+    pub(crate) fn new(receiver: &F::Ptr<R>, handler: fn(&R, &E::Source, &E::Args) -> O) -> Self {
         HandlerEntry {
-            receiver: Arc::downgrade(receiver),
+            receiver: F::downgrade(receiver),
             handler,
         }
     }
 }
 
-impl<E: WeakEvent, R: ?Sized, O> Alive for HandlerEntry<E, R, O> {
+impl<F: Flavor, E: Kind<F>, R: ?Sized + 'static, O> Alive for HandlerEntry<F, E, R, O> {
     fn is_alive(&self) -> bool {
-        self.receiver.strong_count() > 0
+        F::strong_count(&self.receiver) > 0
     }
 }
 
-impl<E, R, O> Entry<E> for HandlerEntry<E, R, O>
+impl<F, E, R, O> Entry<F, E> for HandlerEntry<F, E, R, O>
 where
-    E: WeakEvent,
-    R: ?Sized + Send + Sync,
+    F: Flavor,
+    E: Kind<F>,
+    R: ?Sized + 'static,
     O: Outcome,
 {
     fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
-        match self.receiver.upgrade() {
+        match F::upgrade(&self.receiver) {
             Some(receiver) => {
                 if (self.handler)(&receiver, sender, args).is_break() {
                     remove();
@@ -155,7 +158,7 @@ impl<X: Alive> Alive for Once<X> {
     }
 }
 
-impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
+impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Once<X> {
     fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
         if self.fired.swap(true, Ordering::AcqRel) {
             // Another delivery claimed it: to this one it is already removed.
@@ -170,7 +173,17 @@ impl<E: WeakEvent, X: Entry<E>> Entry<E> for Once<X> {
     }
 }
 
-/// The address of the value behind a (possibly wide) pointer: the identity of a source or listener.
-pub(crate) fn addr_of<T: ?Sized>(ptr: *const T) -> usize {
-    ptr.cast::<()>() as usize
+/// How an entry calls its listener: through the listener trait of the kind's flavour.
+pub(crate) trait Receive<F: Flavor, E: Kind<F>> {
+    fn receive(&self, sender: &E::Source, args: &E::Args) -> ControlFlow<()>;
+}
+
+impl<E: WeakEvent, L: WeakEventListener<E> + ?Sized> Receive<Shared, E> for L {
+    fn receive(
+        &self,
+        sender: &<E as WeakEvent>::Source,
+        args: &<E as WeakEvent>::Args,
+    ) -> ControlFlow<()> {
+        self.handle_weak_event(sender, args)
+    }
 }

@@ -3,11 +3,61 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::flavor::{Flavor, Shared};
 use crate::list::{call_each, Node, Slots};
 use crate::panic::FirstPanic;
-use crate::sync::{lock, Mutex};
 
 type Handler<A> = dyn Fn(&A) + Send + Sync;
+
+/// The handlers of an event of either flavour: a slot list under the flavour's lock, raised
+/// from a snapshot with no lock held. `H` is the erased handler type (`dyn Fn(&A) + Send + Sync`
+/// in the thread-safe flavour, `dyn Fn(&A)` in the other).
+pub(crate) struct Handlers<F: Flavor, H: ?Sized + 'static> {
+    slots: F::Lock<Slots<F, H>>,
+}
+
+impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
+    pub(crate) fn new() -> Self {
+        Handlers {
+            slots: F::new_lock(Slots::new()),
+        }
+    }
+
+    /// Appends `handler`; its token.
+    pub(crate) fn subscribe(&self, handler: F::Ptr<Node<H>>) -> EventToken {
+        let mut slots = F::lock(&self.slots);
+        let (id, garbage) = slots.push(handler);
+        drop(slots);
+        drop(garbage);
+        EventToken(id)
+    }
+
+    /// Removes the handler of `token` (dropped with no lock held).
+    pub(crate) fn unsubscribe(&self, token: EventToken) -> bool {
+        let mut slots = F::lock(&self.slots);
+        let (removed, garbage) = slots.remove(token.0);
+        let compacted = if removed { slots.compact() } else { garbage };
+        drop(slots);
+        drop(compacted);
+        removed
+    }
+
+    /// Calls every handler of a snapshot taken now; the first panic resumes at the end.
+    pub(crate) fn raise(&self, mut call: impl FnMut(&H)) {
+        let snapshot = F::lock(&self.slots).snapshot();
+        let mut panics = FirstPanic::new();
+        call_each::<F, H>(&snapshot, &mut panics, |_, handler| {
+            call(handler);
+            true
+        });
+        drop(snapshot);
+        panics.resume();
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        F::lock(&self.slots).registered()
+    }
+}
 
 /// A plain multicast event: the sender owns it and it holds its handlers **strongly**.
 ///
@@ -40,7 +90,7 @@ type Handler<A> = dyn Fn(&A) + Send + Sync;
 /// assert!(!clicked.unsubscribe(token), "a token removes once");
 /// ```
 pub struct Event<A: ?Sized + 'static> {
-    handlers: Mutex<Slots<Handler<A>>>,
+    handlers: Handlers<Shared, Handler<A>>,
 }
 
 /// Identifies one handler of an [`Event`]; hand it to [`Event::unsubscribe`].
@@ -59,7 +109,7 @@ pub struct Event<A: ?Sized + 'static> {
 /// assert!(a.unsubscribe(token));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct EventToken(u64);
+pub struct EventToken(pub(crate) u64);
 
 impl<A: ?Sized + 'static> Event<A> {
     /// An event with no handlers.
@@ -72,7 +122,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// ```
     pub fn new() -> Self {
         Event {
-            handlers: Mutex::new(Slots::new()),
+            handlers: Handlers::new(),
         }
     }
 
@@ -93,11 +143,7 @@ impl<A: ?Sized + 'static> Event<A> {
         F: Fn(&A) + Send + Sync + 'static,
     {
         let node: Arc<Node<Handler<A>>> = Arc::new(Node::new(handler));
-        let mut handlers = lock(&self.handlers);
-        let (id, garbage) = handlers.push(node);
-        drop(handlers);
-        drop(garbage);
-        EventToken(id)
+        self.handlers.subscribe(node)
     }
 
     /// Removes the handler `token` names; false if it is not (or no longer) a handler of this event.
@@ -117,14 +163,9 @@ impl<A: ?Sized + 'static> Event<A> {
     /// ```
     #[must_use = "false means `token` is not subscribed to this event"]
     pub fn unsubscribe(&self, token: EventToken) -> bool {
-        let mut handlers = lock(&self.handlers);
-        let (removed, garbage) = handlers.remove(token.0);
-        // A strong event releases what the handler captured at once, not at the next compaction.
-        let compacted = if removed { handlers.compact() } else { garbage };
-        drop(handlers);
-        // The handler's captures may run user code when dropped: never under the lock.
-        drop(compacted);
-        removed
+        // Compacts at once: a strong event releases what the handler captured now, not at the
+        // next compaction, and drops it with no lock held (its drop may run user code).
+        self.handlers.unsubscribe(token)
     }
 
     /// Calls every handler with `args`, in subscription order.
@@ -151,14 +192,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// assert_eq!(*log.lock().unwrap(), ["a:hi", "b:hi"]);
     /// ```
     pub fn raise(&self, args: &A) {
-        let snapshot = lock(&self.handlers).snapshot();
-        let mut panics = FirstPanic::new();
-        call_each(&snapshot, &mut panics, |_, handler| {
-            handler(args);
-            true
-        });
-        drop(snapshot);
-        panics.resume();
+        self.handlers.raise(|handler| handler(args));
     }
 
     /// The number of handlers.
@@ -172,7 +206,7 @@ impl<A: ?Sized + 'static> Event<A> {
     /// assert_eq!(event.handler_count(), 2);
     /// ```
     pub fn handler_count(&self) -> usize {
-        lock(&self.handlers).registered()
+        self.handlers.count()
     }
 
     /// Whether the event has no handler.
@@ -196,11 +230,8 @@ impl<A: ?Sized + 'static> Default for Event<A> {
 impl<A: ?Sized + 'static> fmt::Debug for Event<A> {
     /// Never blocks: prints `<locked>` while another thread holds the list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("Event");
-        match self.handlers.try_lock() {
-            Ok(handlers) => s.field("handlers", &handlers.registered()),
-            Err(_) => s.field("handlers", &format_args!("<locked>")),
-        };
-        s.finish_non_exhaustive()
+        f.debug_struct("Event")
+            .field("handlers", &self.handlers.count())
+            .finish_non_exhaustive()
     }
 }

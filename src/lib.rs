@@ -95,6 +95,7 @@ mod dispose;
 mod engine;
 mod entry;
 mod event;
+mod flavor;
 pub mod guide;
 pub mod internals;
 mod kind;

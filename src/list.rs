@@ -31,7 +31,7 @@
 //! taken under it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use crate::flavor::Flavor;
 
 use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
@@ -80,23 +80,23 @@ impl<T: ?Sized> Node<T> {
 }
 
 /// What a delivery iterates.
-pub(crate) type Snapshot<T> = Arc<Vec<Arc<Node<T>>>>;
+pub(crate) type Snapshot<F, T> = <F as Flavor>::Ptr<Vec<<F as Flavor>::Ptr<Node<T>>>>;
 
 /// Vectors that left a list; drop them after releasing the lock that guards the list.
 #[must_use = "drop garbage after releasing the list's lock"]
-pub(crate) struct Garbage<T: ?Sized>(#[allow(dead_code)] Option<Snapshot<T>>, Vec<Snapshot<T>>);
+pub(crate) struct Garbage<F: Flavor, T: ?Sized + 'static>(#[allow(dead_code)] Option<Snapshot<F, T>>, Vec<Snapshot<F, T>>);
 
-impl<T: ?Sized> Garbage<T> {
+impl<F: Flavor, T: ?Sized + 'static> Garbage<F, T> {
     fn none() -> Self {
         Garbage(None, Vec::new())
     }
 
-    fn one(vec: Snapshot<T>) -> Self {
+    fn one(vec: Snapshot<F, T>) -> Self {
         Garbage(Some(vec), Vec::new())
     }
 
     /// This and `other` together (allocates only when both hold a vector).
-    fn and(mut self, other: Garbage<T>) -> Self {
+    fn and(mut self, other: Garbage<F, T>) -> Self {
         if self.0.is_none() && self.1.is_empty() {
             return other;
         }
@@ -109,24 +109,24 @@ impl<T: ?Sized> Garbage<T> {
 /// The list itself; its owner wraps it in a mutex.
 ///
 /// Cloning shares the vector (the clone copies it on its first write while the other holds it).
-pub(crate) struct Slots<T: ?Sized> {
-    vec: Snapshot<T>,
+pub(crate) struct Slots<F: Flavor, T: ?Sized + 'static> {
+    vec: Snapshot<F, T>,
     /// The ids of `vec`'s nodes, in the same order (increasing): searched by writers without
     /// touching the nodes, so a removal's binary search stays within one contiguous array.
     /// Shared by clones until one writes (copy-on-write, like `vec`).
-    ids: Arc<Vec<u64>>,
+    ids: F::Ptr<Vec<u64>>,
     /// Slots in `vec` whose node is flagged removed.
     removed: usize,
     /// The index for removal by key, once one was needed; see [`KeyIndex`].
     index: Option<Box<KeyIndex>>,
 }
 
-impl<T: ?Sized> Clone for Slots<T> {
+impl<F: Flavor, T: ?Sized + 'static> Clone for Slots<F, T> {
     /// The clone shares the vector; it leaves the index behind (rebuilt when needed).
     fn clone(&self) -> Self {
         Slots {
-            vec: Arc::clone(&self.vec),
-            ids: Arc::clone(&self.ids),
+            vec: self.vec.clone(),
+            ids: self.ids.clone(),
             removed: self.removed,
             index: None,
         }
@@ -184,19 +184,19 @@ impl KeyIndex {
     }
 }
 
-impl<T: ?Sized> Slots<T> {
+impl<F: Flavor, T: ?Sized + 'static> Slots<F, T> {
     pub(crate) fn new() -> Self {
         Slots {
-            vec: Arc::new(Vec::new()),
-            ids: Arc::new(Vec::new()),
+            vec: F::new(Vec::new()),
+            ids: F::new(Vec::new()),
             removed: 0,
             index: None,
         }
     }
 
     /// The current vector, for a delivery to iterate without the lock.
-    pub(crate) fn snapshot(&self) -> Snapshot<T> {
-        Arc::clone(&self.vec)
+    pub(crate) fn snapshot(&self) -> Snapshot<F, T> {
+        self.vec.clone()
     }
 
     /// Registrations not removed (their receivers may be dead).
@@ -205,18 +205,18 @@ impl<T: ?Sized> Slots<T> {
     }
 
     /// The registrations that are not removed, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Arc<Node<T>>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &F::Ptr<Node<T>>> {
         self.vec.iter().filter(|node| !node.is_removed())
     }
 
     /// Appends `node` under a fresh id.
-    pub(crate) fn push(&mut self, node: Arc<Node<T>>) -> (u64, Garbage<T>) {
+    pub(crate) fn push(&mut self, node: F::Ptr<Node<T>>) -> (u64, Garbage<F, T>) {
         let id = crate::sync::next_id();
         // Not yet shared with any delivery: the list lock orders this store before any load.
         node.state.store(id, Ordering::Relaxed);
-        if let Some(vec) = Arc::get_mut(&mut self.vec) {
+        if let Some(vec) = F::get_mut(&mut self.vec) {
             vec.push(node);
-            Arc::make_mut(&mut self.ids).push(id);
+            F::make_mut(&mut self.ids).push(id);
             return (id, Garbage::none());
         }
         // A delivery holds the current vector: copy it, leaving the removed slots behind.
@@ -224,13 +224,13 @@ impl<T: ?Sized> Slots<T> {
         vec.extend(self.iter().cloned());
         vec.push(node);
         self.removed = 0;
-        let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(vec)));
+        let garbage = Garbage::one(std::mem::replace(&mut self.vec, F::new(vec)));
         self.sync_ids();
         (id, garbage)
     }
 
     /// Removes the registration `id`; false if it is not in the list (or already removed).
-    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
+    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<F, T>) {
         let Ok(index) = self.ids.binary_search(&id) else {
             return (false, Garbage::none());
         };
@@ -244,11 +244,11 @@ impl<T: ?Sized> Slots<T> {
 
     /// Rebuilds `ids` from `vec`, after `vec` was replaced.
     fn sync_ids(&mut self) {
-        self.ids = Arc::new(self.vec.iter().map(|node| node.id()).collect());
+        self.ids = F::new(self.vec.iter().map(|node| node.id()).collect());
     }
 
     /// Removes the last registration whose value satisfies `pred`.
-    pub(crate) fn remove_last(&mut self, mut pred: impl FnMut(&T) -> bool) -> (bool, Garbage<T>) {
+    pub(crate) fn remove_last(&mut self, mut pred: impl FnMut(&T) -> bool) -> (bool, Garbage<F, T>) {
         let found = self
             .vec
             .iter()
@@ -265,7 +265,7 @@ impl<T: ?Sized> Slots<T> {
         &mut self,
         key: usize,
         key_of: impl Fn(&T) -> Option<usize>,
-    ) -> (bool, Garbage<T>) {
+    ) -> (bool, Garbage<F, T>) {
         if self.index.is_none() && self.vec.len() < INDEX_FLOOR {
             return self.remove_last(|value| key_of(value) == Some(key));
         }
@@ -300,7 +300,7 @@ impl<T: ?Sized> Slots<T> {
         (false, Garbage::none())
     }
 
-    fn remove_at(&mut self, index: usize) -> (bool, Garbage<T>) {
+    fn remove_at(&mut self, index: usize) -> (bool, Garbage<F, T>) {
         if !self.vec[index].mark_removed() {
             return (false, Garbage::none());
         }
@@ -316,13 +316,13 @@ impl<T: ?Sized> Slots<T> {
     }
 
     /// Drops every removed slot now.
-    pub(crate) fn compact(&mut self) -> Garbage<T> {
+    pub(crate) fn compact(&mut self) -> Garbage<F, T> {
         self.retain(|_| true).1
     }
 
     /// Keeps the registrations whose value satisfies `keep` (called once per registration) and
     /// drops the removed slots; returns how many registrations, not already removed, it dropped.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<T>) {
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<F, T>) {
         // Find the first registration to drop without allocating: most passes drop nothing.
         let mut first_drop = None;
         for (index, node) in self.vec.iter().enumerate() {
@@ -336,9 +336,9 @@ impl<T: ?Sized> Slots<T> {
                 return (0, Garbage::none());
             }
             // Only removed slots to drop.
-            let kept: Vec<Arc<Node<T>>> = self.iter().cloned().collect();
+            let kept: Vec<F::Ptr<Node<T>>> = self.iter().cloned().collect();
             self.removed = 0;
-            let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept)));
+            let garbage = Garbage::one(std::mem::replace(&mut self.vec, F::new(kept)));
             self.sync_ids();
             self.drop_stale_index();
             return (0, garbage);
@@ -357,18 +357,18 @@ impl<T: ?Sized> Slots<T> {
             dropped += 1;
             false
         };
-        let Some(vec) = Arc::get_mut(&mut self.vec) else {
+        let Some(vec) = F::get_mut(&mut self.vec) else {
             // A delivery holds the vector: copy what stays, and flag what goes so that the
             // delivery skips it too.
             let mut kept = Vec::new();
             for (index, node) in self.vec.iter().enumerate() {
                 if stays(index, node) {
-                    kept.push(Arc::clone(node));
+                    kept.push(node.clone());
                 } else {
                     node.mark_removed();
                 }
             }
-            let garbage = Garbage::one(std::mem::replace(&mut self.vec, Arc::new(kept)));
+            let garbage = Garbage::one(std::mem::replace(&mut self.vec, F::new(kept)));
             self.sync_ids();
             self.drop_stale_index();
             return (dropped, garbage);
@@ -397,7 +397,7 @@ impl<T: ?Sized> Slots<T> {
         *vec = nodes;
         self.sync_ids();
         self.drop_stale_index();
-        (dropped, Garbage::one(Arc::new(gone)))
+        (dropped, Garbage::one(F::new(gone)))
     }
 
     /// Drops the identity index once it holds more stale ids than the list has registrations
@@ -430,7 +430,7 @@ pub enum Reach<'a> {
 }
 
 /// Per-topic lists, by topic. FxHash: topics (property names) are looked up on every event.
-type TopicMap<T> = HashMap<Box<str>, Slots<T>, rustc_hash::FxBuildHasher>;
+type TopicMap<F, T> = HashMap<Box<str>, Slots<F, T>, rustc_hash::FxBuildHasher>;
 
 /// A source's lists: the main list, and one list per topic for kinds whose events have topics
 /// (the built-in property kind's per-property lists). Registration ids are unique across them.
@@ -439,28 +439,28 @@ type TopicMap<T> = HashMap<Box<str>, Slots<T>, rustc_hash::FxBuildHasher>;
 /// it with no lock held and without allocating; a write while such a delivery holds it copies
 /// the map (its lists' vectors are shared, not copied). A topic whose list empties is removed,
 /// so a topic costs nothing once its last registration went.
-pub(crate) struct Lists<T: ?Sized> {
-    main: Slots<T>,
-    topics: Arc<TopicMap<T>>,
+pub(crate) struct Lists<F: Flavor, T: ?Sized + 'static> {
+    main: Slots<F, T>,
+    topics: F::Ptr<TopicMap<F, T>>,
     /// Registrations not removed across `topics`, so that `live` is O(1).
     topic_live: usize,
 }
 
 /// What a delivery iterates: the lists it reaches, as they were when it started.
-pub(crate) struct ListsSnapshot<T: ?Sized> {
-    main: Snapshot<T>,
-    topics: TopicsSnapshot<T>,
+pub(crate) struct ListsSnapshot<F: Flavor, T: ?Sized + 'static> {
+    main: Snapshot<F, T>,
+    topics: TopicsSnapshot<F, T>,
 }
 
-enum TopicsSnapshot<T: ?Sized> {
+enum TopicsSnapshot<F: Flavor, T: ?Sized + 'static> {
     None,
-    One(Snapshot<T>),
-    All(Arc<TopicMap<T>>),
+    One(Snapshot<F, T>),
+    All(F::Ptr<TopicMap<F, T>>),
 }
 
-impl<T: ?Sized> ListsSnapshot<T> {
+impl<F: Flavor, T: ?Sized + 'static> ListsSnapshot<F, T> {
     /// Each list reached, main list first (then topics in no particular order).
-    pub(crate) fn for_each(&self, mut f: impl FnMut(&[Arc<Node<T>>])) {
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[F::Ptr<Node<T>>])) {
         f(&self.main);
         match &self.topics {
             TopicsSnapshot::None => {}
@@ -470,11 +470,11 @@ impl<T: ?Sized> ListsSnapshot<T> {
     }
 }
 
-impl<T: ?Sized> Lists<T> {
+impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     pub(crate) fn new() -> Self {
         Lists {
             main: Slots::new(),
-            topics: Arc::new(TopicMap::default()),
+            topics: F::new(TopicMap::default()),
             topic_live: 0,
         }
     }
@@ -484,8 +484,18 @@ impl<T: ?Sized> Lists<T> {
         self.main.registered() + self.topic_live
     }
 
+    /// Whether no snapshot of any list is out (so a pass compacts in place, with no copy).
+    pub(crate) fn is_unshared(&mut self) -> bool {
+        F::get_mut(&mut self.main.vec).is_some()
+            && F::get_mut(&mut self.topics).is_some_and(|topics| {
+                topics
+                    .values_mut()
+                    .all(|list| F::get_mut(&mut list.vec).is_some())
+            })
+    }
+
     /// The lists `reach` names, for a delivery to iterate without the lock.
-    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<T> {
+    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, T> {
         let topics = match reach {
             Reach::Main => TopicsSnapshot::None,
             _ if self.topics.is_empty() => TopicsSnapshot::None,
@@ -493,7 +503,7 @@ impl<T: ?Sized> Lists<T> {
                 Some(list) => TopicsSnapshot::One(list.snapshot()),
                 None => TopicsSnapshot::None,
             },
-            Reach::All => TopicsSnapshot::All(Arc::clone(&self.topics)),
+            Reach::All => TopicsSnapshot::All(self.topics.clone()),
         };
         ListsSnapshot {
             main: self.main.snapshot(),
@@ -502,14 +512,14 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// Every registration not removed, list by list.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Arc<Node<T>>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &F::Ptr<Node<T>>> {
         self.main
             .iter()
             .chain(self.topics.values().flat_map(Slots::iter))
     }
 
     /// Registrations not removed in the list of `topic` (`None`: the main list).
-    pub(crate) fn iter_in(&self, topic: Option<&str>) -> impl Iterator<Item = &Arc<Node<T>>> {
+    pub(crate) fn iter_in(&self, topic: Option<&str>) -> impl Iterator<Item = &F::Ptr<Node<T>>> {
         let list = match topic {
             None => Some(&self.main),
             Some(topic) => self.topics.get(topic),
@@ -518,12 +528,12 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// Appends `node` to the list of `topic` (`None`: the main list) under a fresh id.
-    pub(crate) fn push(&mut self, topic: Option<&str>, node: Arc<Node<T>>) -> (u64, Garbage<T>) {
+    pub(crate) fn push(&mut self, topic: Option<&str>, node: F::Ptr<Node<T>>) -> (u64, Garbage<F, T>) {
         let Some(topic) = topic else {
             return self.main.push(node);
         };
         self.topic_live += 1;
-        let topics = Arc::make_mut(&mut self.topics);
+        let topics = F::make_mut(&mut self.topics);
         match topics.get_mut(topic) {
             Some(list) => list.push(node),
             None => {
@@ -537,14 +547,14 @@ impl<T: ?Sized> Lists<T> {
 
     /// Removes the registration `id`, in whichever list holds it; false if none does (or it is
     /// already removed).
-    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<T>) {
+    pub(crate) fn remove(&mut self, id: u64) -> (bool, Garbage<F, T>) {
         if self.topics.is_empty() || self.main.contains(id) {
             return self.main.remove(id);
         }
         if !self.topics.values().any(|list| list.contains(id)) {
             return (false, Garbage::none());
         }
-        let topics = Arc::make_mut(&mut self.topics);
+        let topics = F::make_mut(&mut self.topics);
         let mut emptied = None;
         let mut outcome = (false, Garbage::none());
         if let Some((topic, list)) = topics.iter_mut().find(|(_, list)| list.contains(id)) {
@@ -564,7 +574,7 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// Removes the registration `id` if the list of `topic` (`None`: the main list) holds it.
-    pub(crate) fn remove_id_in(&mut self, topic: Option<&str>, id: u64) -> (bool, Garbage<T>) {
+    pub(crate) fn remove_id_in(&mut self, topic: Option<&str>, id: u64) -> (bool, Garbage<F, T>) {
         self.remove_in(topic, |list| list.remove(id))
     }
 
@@ -575,22 +585,22 @@ impl<T: ?Sized> Lists<T> {
         topic: Option<&str>,
         key: usize,
         key_of: impl Fn(&T) -> Option<usize>,
-    ) -> (bool, Garbage<T>) {
+    ) -> (bool, Garbage<F, T>) {
         self.remove_in(topic, |list| list.remove_last_by_key(key, key_of))
     }
 
     fn remove_in(
         &mut self,
         topic: Option<&str>,
-        remove: impl FnOnce(&mut Slots<T>) -> (bool, Garbage<T>),
-    ) -> (bool, Garbage<T>) {
+        remove: impl FnOnce(&mut Slots<F, T>) -> (bool, Garbage<F, T>),
+    ) -> (bool, Garbage<F, T>) {
         let Some(topic) = topic else {
             return remove(&mut self.main);
         };
         if !self.topics.contains_key(topic) {
             return (false, Garbage::none());
         }
-        let topics = Arc::make_mut(&mut self.topics);
+        let topics = F::make_mut(&mut self.topics);
         let Some(list) = topics.get_mut(topic) else {
             return (false, Garbage::none());
         };
@@ -606,12 +616,12 @@ impl<T: ?Sized> Lists<T> {
     }
 
     /// [`Slots::retain`] over every list; drops emptied topics.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<T>) {
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<F, T>) {
         let (mut dropped, mut garbage) = self.main.retain(&mut keep);
         if self.topics.is_empty() {
             return (dropped, garbage);
         }
-        let topics = Arc::make_mut(&mut self.topics);
+        let topics = F::make_mut(&mut self.topics);
         let mut emptied = Vec::new();
         for (topic, list) in topics.iter_mut() {
             let (gone, more) = list.retain(&mut keep);
@@ -634,8 +644,8 @@ impl<T: ?Sized> Lists<T> {
 ///
 /// A panic does not stop the others: it is kept in `panics` (the first one) and the run resumes
 /// at the next node. One `catch_unwind` covers a whole run of calls, not each call.
-pub(crate) fn call_each<T: ?Sized>(
-    snapshot: &[Arc<Node<T>>],
+pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
+    snapshot: &[F::Ptr<Node<T>>],
     panics: &mut FirstPanic,
     mut call: impl FnMut(u64, &T) -> bool,
 ) -> usize {
@@ -663,9 +673,11 @@ pub(crate) fn call_each<T: ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flavor::Shared;
+    use std::sync::Arc;
 
     /// A list of `Node<usize>` whose value is its key.
-    fn list(keys: impl IntoIterator<Item = usize>) -> (Slots<usize>, Vec<u64>) {
+    fn list(keys: impl IntoIterator<Item = usize>) -> (Slots<Shared, usize>, Vec<u64>) {
         let mut slots = Slots::new();
         let ids = keys
             .into_iter()
@@ -674,7 +686,7 @@ mod tests {
         (slots, ids)
     }
 
-    fn remove_key(slots: &mut Slots<usize>, key: usize) -> bool {
+    fn remove_key(slots: &mut Slots<Shared, usize>, key: usize) -> bool {
         slots.remove_last_by_key(key, |value| Some(*value)).0
     }
 

@@ -1,8 +1,15 @@
 //! The event-kind trait [`WeakEvent`] and the listener trait [`WeakEventListener`].
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
-use crate::list::Reach;
+use crate::cleanup::{self, SharedCleanable};
+use crate::diagnostics;
+use crate::engine::{Engine, Erase, Kind};
+use crate::entry::Entry;
+use crate::flavor::Shared;
+use crate::list::{Node, Reach};
+use crate::source::{Forwarder, Hook};
 use crate::{DropNotice, Event, ManagerSlot};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
@@ -252,5 +259,62 @@ pub trait WeakEventListener<E: WeakEvent>: Send + Sync {
     fn handle_weak_event(&self, sender: &E::Source, args: &E::Args) -> ControlFlow<()> {
         self.receive_weak_event(sender, args);
         ControlFlow::Continue(())
+    }
+}
+
+/// How the engine sees a kind of the thread-safe flavour.
+impl<E: WeakEvent> Kind<Shared> for E {
+    type Source = <E as WeakEvent>::Source;
+    type Args = <E as WeakEvent>::Args;
+    type Entry = dyn Entry<Shared, E> + Send + Sync;
+    const PRUNES_AFTER_DELIVERY: bool = false;
+
+    fn reach(args: &<E as WeakEvent>::Args) -> Reach<'_> {
+        <E as WeakEvent>::reach(args)
+    }
+
+    fn hook(source: &<E as WeakEvent>::Source, forwarder: Forwarder<Shared, E>) -> Option<Hook> {
+        if let Some(event) = E::event(source) {
+            return Some(Hook::Event(
+                event.subscribe(move |args| forwarder.raise(args)),
+            ));
+        }
+        // Never called: the watcher's drop (with the source's) is the announcement.
+        E::drop_notice(source)
+            .map(|notice| Hook::Notice(notice.event().subscribe(move |()| forwarder.keep())))
+    }
+
+    fn unhook(source: &<E as WeakEvent>::Source, hook: Hook) {
+        // A `false` from `unsubscribe` is not an error here: a user may have cleared the
+        // source's `Event` (or replaced the field) meanwhile.
+        match hook {
+            Hook::Event(token) => {
+                if let Some(event) = E::event(source) {
+                    let _ = event.unsubscribe(token);
+                }
+            }
+            Hook::Notice(token) => {
+                if let Some(notice) = E::drop_notice(source) {
+                    let _ = notice.event().unsubscribe(token);
+                }
+            }
+        }
+    }
+
+    fn register(engine: &Arc<Engine<Shared, E>>) {
+        let erased: Arc<SharedCleanable> = engine.clone();
+        cleanup::register(Arc::downgrade(&erased));
+    }
+
+    fn dispatch(engine: Arc<Engine<Shared, E>>) {
+        cleanup::dispatch(engine);
+    }
+}
+
+impl<E: WeakEvent, X: Entry<Shared, E> + Send + Sync + 'static> Erase<Shared, X> for E {
+    fn erase(node: Node<X>, receiver: &'static str) -> Arc<Node<Self::Entry>> {
+        let node = Arc::new(node);
+        diagnostics::note_registration(&node, std::any::type_name::<E>(), receiver);
+        node
     }
 }

@@ -7,8 +7,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::engine::{Registered, Target};
+use crate::engine::{Engine, Registered, Target};
 use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry};
+use crate::flavor::Shared;
 use crate::list::Reach;
 use crate::{CleanupMode, Event, ManagerStats, PurgeReport, RegistrationId, Subscription};
 use crate::{WeakEvent, WeakEventListener, WeakEventManager};
@@ -331,14 +332,17 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     }
 
     /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
-    fn register<R: ?Sized>(
+    fn register<R: ?Sized, X>(
         &self,
         source: &Arc<S>,
         property: &str,
-        entry: impl Entry<PropertyChanged<S>> + 'static,
-    ) -> Registered<PropertyChanged<S>> {
+        entry: X,
+    ) -> Registered<Shared, PropertyChanged<S>>
+    where
+        X: Entry<Shared, PropertyChanged<S>> + Send + Sync + 'static,
+    {
         let target = Target::Source(source, topic(property));
-        self.manager.engine().register::<_, R>(target, entry)
+        Engine::<Shared, PropertyChanged<S>>::register::<X, R>(self.manager.engine(), target, entry)
     }
 
     /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
@@ -379,7 +383,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        self.register::<L>(source, property, ListenerEntry::new(listener))
+        self.register::<L, _>(source, property, ListenerEntry::new(listener))
             .id
     }
 
@@ -414,7 +418,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R>(source, property, entry).id
+        self.register::<R, _>(source, property, entry).id
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
@@ -446,7 +450,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
     {
-        self.register::<L>(source, property, ListenerEntry::new(listener))
+        self.register::<L, _>(source, property, ListenerEntry::new(listener))
             .into_guard()
     }
 

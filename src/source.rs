@@ -16,42 +16,37 @@
 //! returned reaches the new listener). An add made by the hooking thread itself (from inside
 //! `WeakEvent::event`) does not wait: the outer add finishes the hook before it returns.
 
-use std::sync::{Arc, Weak};
-
 use crate::cleanup::{Dirty, DoublingMark};
-use crate::entry::Entry;
+use crate::engine::{Engine, Kind};
+use crate::entry::{Alive, Entry};
 use crate::event::EventToken;
+use crate::flavor::Flavor;
 use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
 use crate::panic::FirstPanic;
 use crate::stats::PurgeReport;
 use crate::subscription::Unregister;
-use crate::sync::{current_thread, lock, wait, AtomicBool, Condvar, Mutex, MutexGuard, ThreadId};
-use crate::WeakEvent;
+use crate::sync::{current_thread, AtomicBool, ThreadId};
 
 /// A list grown to this many registrations asks for a pass over its source even if it was never
 /// pruned.
 const GROWTH_FLOOR: usize = 16;
 
 /// A registration as a list stores it.
-pub(crate) type EntryNode<E> = Arc<Node<dyn Entry<E>>>;
+pub(crate) type EntryNode<F, E> = <F as Flavor>::Ptr<Node<<E as Kind<F>>::Entry>>;
 
-/// What a source's state needs from the manager that owns it.
-pub(crate) trait Owner<E: WeakEvent>: Send + Sync {
-    /// Asks for a pass over `state`'s source.
-    fn request_pass(self: Arc<Self>, state: &Arc<SourceState<E>>);
-    /// Removes `state` from the table if it is still there.
-    fn forget(&self, state: &SourceState<E>);
-}
+/// A source's lists.
+type SourceLists<F, E> = Lists<F, <E as Kind<F>>::Entry>;
 
-pub(crate) struct SourceState<E: WeakEvent> {
+pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
     /// The source's address: the table key (0 for the static list).
     key: usize,
     /// The source, weakly (it also reserves the address while the state exists); `None` for the
     /// static list, which has no source.
-    source: Option<Weak<E::Source>>,
-    owner: Weak<dyn Owner<E>>,
-    inner: Mutex<Locked<E>>,
-    hooked: Condvar,
+    source: Option<F::Weak<E::Source>>,
+    /// The engine that owns this state.
+    owner: F::Weak<Engine<F, E>>,
+    inner: F::Lock<Locked<F, E>>,
+    hooked: F::Signal,
     /// Set while the state waits in its manager's cleanup queue.
     marked: AtomicBool,
     /// When an add asks for a pass over this source: when its registrations doubled since the
@@ -60,8 +55,8 @@ pub(crate) struct SourceState<E: WeakEvent> {
 }
 
 /// What a state's lock guards.
-struct Locked<E: WeakEvent> {
-    lists: Lists<dyn Entry<E>>,
+pub(crate) struct Locked<F: Flavor, E: Kind<F>> {
+    lists: SourceLists<F, E>,
     closed: bool,
     /// The listener threshold warning was given for this source.
     warned: bool,
@@ -80,7 +75,7 @@ enum HookState {
 
 /// What the manager hooked onto a source.
 #[derive(Clone, Copy)]
-enum Hook {
+pub(crate) enum Hook {
     /// The forwarding handler, attached to the source's `Event`.
     Event(EventToken),
     /// A watcher on the source's `DropNotice`: it delivers nothing, its drop announces the death.
@@ -99,34 +94,38 @@ pub(crate) struct Added {
 /// A closed state's hook, to undo once the lock is released.
 struct Closing(Option<Hook>);
 
-impl<E: WeakEvent> SourceState<E> {
+impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     /// The state of the source at `key`.
-    pub(crate) fn new(key: usize, source: Weak<E::Source>, owner: Weak<dyn Owner<E>>) -> Self {
+    pub(crate) fn new(
+        key: usize,
+        source: F::Weak<E::Source>,
+        owner: F::Weak<Engine<F, E>>,
+    ) -> Self {
         Self::build(key, Some(source), owner, HookState::Unhooked)
     }
 
     /// The static list's state: no source, no hook, never closed.
-    pub(crate) fn new_static(owner: Weak<dyn Owner<E>>) -> Self {
+    pub(crate) fn new_static(owner: F::Weak<Engine<F, E>>) -> Self {
         Self::build(0, None, owner, HookState::Nothing)
     }
 
     fn build(
         key: usize,
-        source: Option<Weak<E::Source>>,
-        owner: Weak<dyn Owner<E>>,
+        source: Option<F::Weak<E::Source>>,
+        owner: F::Weak<Engine<F, E>>,
         hook: HookState,
     ) -> Self {
         SourceState {
             key,
             source,
             owner,
-            inner: Mutex::new(Locked {
+            inner: F::new_lock(Locked {
                 lists: Lists::new(),
                 closed: false,
                 warned: false,
                 hook,
             }),
-            hooked: Condvar::new(),
+            hooked: F::new_signal(),
             marked: AtomicBool::new(false),
             growth: DoublingMark::new(GROWTH_FLOOR),
         }
@@ -140,13 +139,13 @@ impl<E: WeakEvent> SourceState<E> {
     /// Adds `node` to the list of `topic` (`None`: the main list); `Err(node)` if the state
     /// closed (the caller retries on a fresh state).
     pub(crate) fn add(
-        self: &Arc<Self>,
-        source: Option<&Arc<E::Source>>,
+        this: &F::Ptr<Self>,
+        source: Option<&F::Ptr<E::Source>>,
         topic: Option<&str>,
-        node: EntryNode<E>,
+        node: EntryNode<F, E>,
         threshold: usize,
-    ) -> Result<Added, EntryNode<E>> {
-        let mut inner = lock(&self.inner);
+    ) -> Result<Added, EntryNode<F, E>> {
+        let mut inner = F::lock(&this.inner);
         loop {
             if inner.closed {
                 return Err(node);
@@ -160,12 +159,12 @@ impl<E: WeakEvent> SourceState<E> {
                     inner.hook = HookState::Hooking(current_thread());
                     drop(inner);
                     // Loops back: a state closed meanwhile fails the add above.
-                    inner = self.hook(source);
+                    inner = Self::hook(this, source);
                 }
                 // Re-entered from `WeakEvent::event` on the hooking thread: waiting would wait
                 // for ourselves.
                 HookState::Hooking(thread) if thread == current_thread() => break,
-                HookState::Hooking(_) => inner = wait(&self.hooked, inner),
+                HookState::Hooking(_) => inner = F::wait(&this.hooked, inner),
                 HookState::Hooked(_) | HookState::Nothing => break,
             }
         }
@@ -173,7 +172,7 @@ impl<E: WeakEvent> SourceState<E> {
         // Registrations not removed, dead receivers included: what a pass can shrink. (Removed
         // slots are the list's own business: it compacts them away by itself.)
         let registered = inner.lists.registered();
-        let grew = self.growth.claim(registered);
+        let grew = this.growth.claim(registered);
         let crossed = (registered > threshold && !inner.warned).then(|| {
             inner.warned = true;
             registered
@@ -185,50 +184,41 @@ impl<E: WeakEvent> SourceState<E> {
 
     /// Hooks onto the source with no lock held (the forwarding handler on its `Event`, or a
     /// watcher on its `DropNotice`), then records the outcome and wakes the adds waiting for it.
-    fn hook(self: &Arc<Self>, source: &Arc<E::Source>) -> MutexGuard<'_, Locked<E>> {
+    fn hook<'a>(this: &'a F::Ptr<Self>, source: &F::Ptr<E::Source>) -> F::Guard<'a, Locked<F, E>> {
         let mut panics = FirstPanic::new();
         let hooked = panics.catch(|| {
             let forwarder = Forwarder {
-                state: Arc::clone(self),
+                state: this.clone(),
             };
-            if let Some(event) = E::event(source) {
-                Some(Hook::Event(
-                    event.subscribe(move |args| forwarder.raise(args)),
-                ))
-            } else {
-                // Never called: the watcher's drop (with the source's) is the announcement.
-                E::drop_notice(source).map(|notice| {
-                    Hook::Notice(notice.event().subscribe(move |()| forwarder.keep()))
-                })
-            }
+            E::hook(source, forwarder)
         });
-        let mut inner = lock(&self.inner);
+        let mut inner = F::lock(&this.inner);
         let Some(hook) = hooked else {
             // `event` or `drop_notice` panicked: nothing was hooked and the add fails by that
             // panic.
             inner.hook = HookState::Unhooked;
             drop(inner);
-            self.hooked.notify_all();
+            F::notify_all(&this.hooked);
             panics.resume();
             unreachable!("a caught panic resumes");
         };
         if inner.closed {
             // Closed while we hooked (a purge found the lists empty): undo, and let the add retry.
             drop(inner);
-            self.hooked.notify_all();
+            F::notify_all(&this.hooked);
             if let Some(hook) = hook {
-                unhook::<E>(source, hook);
+                E::unhook(source, hook);
             }
-            return lock(&self.inner);
+            return F::lock(&this.inner);
         }
         inner.hook = hook.map_or(HookState::Nothing, HookState::Hooked);
-        self.hooked.notify_all();
+        F::notify_all(&this.hooked);
         inner
     }
 
     /// The lists an event that reaches `reach` is delivered to.
-    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<dyn Entry<E>> {
-        lock(&self.inner).lists.snapshot(reach)
+    pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, E::Entry> {
+        F::lock(&self.inner).lists.snapshot(reach)
     }
 
     /// Removes the registration `id`.
@@ -251,9 +241,9 @@ impl<E: WeakEvent> SourceState<E> {
 
     fn remove_with(
         &self,
-        remove: impl FnOnce(&mut Lists<dyn Entry<E>>) -> (bool, Garbage<dyn Entry<E>>),
+        remove: impl FnOnce(&mut SourceLists<F, E>) -> (bool, Garbage<F, E::Entry>),
     ) -> bool {
-        let mut inner = lock(&self.inner);
+        let mut inner = F::lock(&self.inner);
         let (removed, garbage) = remove(&mut inner.lists);
         let closing = if removed && inner.lists.registered() == 0 {
             self.close(&mut inner)
@@ -271,7 +261,7 @@ impl<E: WeakEvent> SourceState<E> {
     /// One cleanup pass over this source: drops the registrations of dead receivers (all of them
     /// if the source died) and closes the state if nothing is left.
     pub(crate) fn prune(&self) -> PurgeReport {
-        let mut inner = lock(&self.inner);
+        let mut inner = F::lock(&self.inner);
         if inner.closed {
             return PurgeReport::default();
         }
@@ -306,7 +296,7 @@ impl<E: WeakEvent> SourceState<E> {
     }
 
     /// Marks the state closed (the static list never closes).
-    fn close(&self, inner: &mut Locked<E>) -> Option<Closing> {
+    fn close(&self, inner: &mut Locked<F, E>) -> Option<Closing> {
         if self.source.is_none() || inner.closed {
             return None;
         }
@@ -321,7 +311,7 @@ impl<E: WeakEvent> SourceState<E> {
 
     /// Leaves the table and unhooks from the source, with no lock held.
     fn finish_close(&self, closing: Closing) {
-        if let Some(owner) = self.owner.upgrade() {
+        if let Some(owner) = F::upgrade(&self.owner) {
             owner.forget(self);
         }
         self.unhook(closing);
@@ -330,33 +320,38 @@ impl<E: WeakEvent> SourceState<E> {
     fn unhook(&self, Closing(hook): Closing) {
         // Never call into a dead source: if it died, its `Event` (and our handler) went with it.
         if let (Some(hook), Some(source)) = (hook, self.source()) {
-            unhook::<E>(&source, hook);
+            E::unhook(&source, hook);
         }
     }
 
     /// Closes and unhooks because the manager is going away.
     pub(crate) fn shutdown(&self) {
-        let closing = self.close(&mut lock(&self.inner));
+        let closing = self.close(&mut F::lock(&self.inner));
         if let Some(closing) = closing {
             self.unhook(closing);
         }
+    }
+
+    /// Whether the state closed (it is out of the table, or about to be).
+    pub(crate) fn is_closed(&self) -> bool {
+        F::lock(&self.inner).closed
     }
 
     /// Whether the source died (never true for the static list).
     pub(crate) fn source_is_dead(&self) -> bool {
         self.source
             .as_ref()
-            .is_some_and(|source| source.strong_count() == 0)
+            .is_some_and(|source| F::strong_count(source) == 0)
     }
 
-    fn source(&self) -> Option<Arc<E::Source>> {
-        self.source.as_ref().and_then(Weak::upgrade)
+    fn source(&self) -> Option<F::Ptr<E::Source>> {
+        self.source.as_ref().and_then(F::upgrade)
     }
 
     /// Registrations, and how many of them are alive: receiver alive and source alive (a dead
     /// source's registrations are garbage whatever their receivers).
     pub(crate) fn counts(&self) -> (usize, usize) {
-        let inner = lock(&self.inner);
+        let inner = F::lock(&self.inner);
         let alive = if self.source_is_dead() {
             0
         } else {
@@ -371,45 +366,51 @@ impl<E: WeakEvent> SourceState<E> {
 
     /// Registrations in the list of `topic` (`None`: the main list).
     pub(crate) fn count_in(&self, topic: Option<&str>) -> usize {
-        lock(&self.inner).lists.iter_in(topic).count()
+        F::lock(&self.inner).lists.iter_in(topic).count()
     }
 
     /// Registrations, in every list.
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).lists.registered()
+        F::lock(&self.inner).lists.registered()
     }
 
     /// Asks the owning manager for a pass over this source, unless it is marked already.
-    pub(crate) fn request_pass(self: &Arc<Self>) {
-        if self.is_marked() {
+    pub(crate) fn request_pass(this: &F::Ptr<Self>) {
+        if this.is_marked() {
             return;
         }
-        if let Some(owner) = self.owner.upgrade() {
-            owner.request_pass(self);
+        if let Some(owner) = F::upgrade(&this.owner) {
+            Engine::<F, E>::request_pass_over(&owner, this);
         }
+    }
+
+    /// What a delivery that met dead receivers does once it is over: prunes the source's lists
+    /// in place if the flavour does that and no other delivery holds them, else asks for a pass.
+    fn after_dead(this: &F::Ptr<Self>) {
+        if E::PRUNES_AFTER_DELIVERY && !this.is_marked() {
+            if let Some(report) = this.prune_in_place() {
+                if let Some(owner) = F::upgrade(&this.owner) {
+                    owner.cleanup_state().record_pass(report);
+                }
+                return;
+            }
+        }
+        Self::request_pass(this);
+    }
+
+    /// [`prune`](Self::prune), only if no snapshot of the lists is out (so the pass compacts in
+    /// place, with no copy); `None` if one is.
+    fn prune_in_place(&self) -> Option<PurgeReport> {
+        if !F::lock(&self.inner).lists.is_unshared() {
+            return None;
+        }
+        Some(self.prune())
     }
 }
 
-impl<E: WeakEvent> Dirty for SourceState<E> {
+impl<F: Flavor, E: Kind<F>> Dirty for SourceState<F, E> {
     fn dirty_flag(&self) -> &AtomicBool {
         &self.marked
-    }
-}
-
-/// Takes the manager's handler or watcher off `source`. A `false` from `unsubscribe` is not an
-/// error here: a user may have cleared the source's `Event` (or replaced the field) meanwhile.
-fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
-    match hook {
-        Hook::Event(token) => {
-            if let Some(event) = E::event(source) {
-                let _ = event.unsubscribe(token);
-            }
-        }
-        Hook::Notice(token) => {
-            if let Some(notice) = E::drop_notice(source) {
-                let _ = notice.event().unsubscribe(token);
-            }
-        }
     }
 }
 
@@ -420,16 +421,16 @@ fn unhook<E: WeakEvent>(source: &E::Source, hook: Hook) {
 /// delivery never calls it a second time. `state` finds the source's state for that removal and
 /// for the cleanup request a delivery that met dead receivers makes (both cold paths). A panic
 /// does not stop the other listeners; the first one resumes at the end.
-pub(crate) fn deliver<E: WeakEvent>(
-    snapshot: ListsSnapshot<dyn Entry<E>>,
+pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
+    snapshot: ListsSnapshot<F, E::Entry>,
     sender: &E::Source,
     args: &E::Args,
-    state: impl Fn() -> Option<Arc<SourceState<E>>>,
+    state: impl Fn() -> Option<F::Ptr<SourceState<F, E>>>,
 ) {
     let mut panics = FirstPanic::new();
     let mut dead = 0;
     snapshot.for_each(|list| {
-        dead += call_each(list, &mut panics, |id, entry| {
+        dead += call_each::<F, _>(list, &mut panics, |id, entry| {
             entry.deliver(sender, args, &mut || {
                 if let Some(state) = state() {
                     state.remove_id(id);
@@ -440,13 +441,13 @@ pub(crate) fn deliver<E: WeakEvent>(
     drop(snapshot);
     if dead > 0 {
         if let Some(state) = state() {
-            state.request_pass();
+            SourceState::<F, E>::after_dead(&state);
         }
     }
     panics.resume();
 }
 
-impl<E: WeakEvent> Unregister for SourceState<E> {
+impl<F: Flavor, E: Kind<F>> Unregister for SourceState<F, E> {
     fn unregister(&self, id: u64) -> bool {
         self.remove_id(id)
     }
@@ -458,32 +459,33 @@ impl<E: WeakEvent> Unregister for SourceState<E> {
 
 /// The handler a manager attaches to a source's `Event` (or the watcher on its `DropNotice`): it
 /// holds the source's state directly, so a raise needs no table lookup.
-struct Forwarder<E: WeakEvent> {
-    state: Arc<SourceState<E>>,
+pub(crate) struct Forwarder<F: Flavor, E: Kind<F>> {
+    state: F::Ptr<SourceState<F, E>>,
 }
 
-impl<E: WeakEvent> Forwarder<E> {
-    fn raise(&self, args: &E::Args) {
+impl<F: Flavor, E: Kind<F>> Forwarder<F, E> {
+    /// Delivers `args` from the forwarder's source.
+    pub(crate) fn raise(&self, args: &E::Args) {
         // The `Event` lives in the source, so a raise has a live source; the upgrade fails only
         // while the source is being dropped, and then nothing is delivered.
         let Some(source) = self.state.source() else {
             return;
         };
         let snapshot = self.state.snapshot(E::reach(args));
-        deliver(snapshot, &source, args, || Some(Arc::clone(&self.state)));
+        deliver(snapshot, &*source, args, || Some(self.state.clone()));
     }
 
     /// What a `DropNotice` watcher does when called: nothing (the crate never raises a notice).
-    fn keep(&self) {}
+    pub(crate) fn keep(&self) {}
 }
 
-impl<E: WeakEvent> Drop for Forwarder<E> {
+impl<F: Flavor, E: Kind<F>> Drop for Forwarder<F, E> {
     /// Dropped by the source's `Event` (or `DropNotice`): either the manager unhooked it, or the
     /// source died. In the second case the source's entries are garbage now, so ask for a pass
     /// over it.
     fn drop(&mut self) {
         if self.state.source_is_dead() {
-            self.state.request_pass();
+            SourceState::<F, E>::request_pass(&self.state);
         }
     }
 }

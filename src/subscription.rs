@@ -1,15 +1,72 @@
 //! [`Subscription`]: the RAII form of a registration.
 
 use std::fmt;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
+use crate::flavor::{Flavor, Shared};
 use crate::RegistrationId;
 
 /// Something a registration can be removed from, type-erased over the event kind.
-pub(crate) trait Unregister: Send + Sync {
+pub(crate) trait Unregister {
     fn unregister(&self, id: u64) -> bool;
     /// The address of the source the registration listens to (0 for static events).
     fn source_key(&self) -> usize;
+}
+
+/// The guard of either flavour: a registration's id and its list, weakly. `U` is the list's
+/// erased type (`dyn Unregister + Send + Sync` in the thread-safe flavour).
+pub(crate) struct Guard<F: Flavor, U: ?Sized + Unregister + 'static> {
+    id: RegistrationId,
+    list: Option<F::Weak<U>>,
+    /// The source's address (0 for a static event).
+    source: usize,
+}
+
+impl<F: Flavor, U: ?Sized + Unregister + 'static> Guard<F, U> {
+    pub(crate) fn new(list: F::Ptr<U>, id: RegistrationId) -> Self {
+        Guard {
+            id,
+            source: list.source_key(),
+            list: Some(F::downgrade(&list)),
+        }
+    }
+
+    pub(crate) fn id(&self) -> RegistrationId {
+        self.id
+    }
+
+    /// Removes the registration now; false if it was gone already.
+    pub(crate) fn remove(&mut self) -> bool {
+        self.list
+            .take()
+            .and_then(|list| F::upgrade(&list))
+            .is_some_and(|list| list.unregister(self.id.0))
+    }
+
+    /// Gives the guard up: the registration stays.
+    pub(crate) fn detach(&mut self) -> RegistrationId {
+        self.list = None;
+        self.id
+    }
+
+    pub(crate) fn source_key(&self) -> usize {
+        self.source
+    }
+
+    /// The guard's `Debug`, under the public type's name.
+    pub(crate) fn debug(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("id", &self.id)
+            .field("attached", &self.list.is_some())
+            .finish()
+    }
+}
+
+impl<F: Flavor, U: ?Sized + Unregister + 'static> Drop for Guard<F, U> {
+    /// Removes the registration: this is what a guard is for.
+    fn drop(&mut self) {
+        self.remove();
+    }
 }
 
 /// A guard that removes its registration when dropped.
@@ -51,18 +108,13 @@ pub(crate) trait Unregister: Send + Sync {
 #[must_use = "dropping a Subscription removes the registration at once; call `detach` to keep it"]
 #[clippy::has_significant_drop]
 pub struct Subscription {
-    id: RegistrationId,
-    list: Option<Weak<dyn Unregister>>,
-    /// The source's address (0 for a static event or a detached guard).
-    source: usize,
+    guard: Guard<Shared, dyn Unregister + Send + Sync>,
 }
 
 impl Subscription {
-    pub(crate) fn new(list: Arc<dyn Unregister>, id: RegistrationId) -> Self {
+    pub(crate) fn new(list: Arc<dyn Unregister + Send + Sync>, id: RegistrationId) -> Self {
         Subscription {
-            id,
-            source: list.source_key(),
-            list: Some(Arc::downgrade(&list)),
+            guard: Guard::new(list, id),
         }
     }
 
@@ -84,7 +136,7 @@ impl Subscription {
     /// assert_eq!(subscription.detach(), id);
     /// ```
     pub fn id(&self) -> RegistrationId {
-        self.id
+        self.guard.id()
     }
 
     /// Removes the registration now; false if it was already gone (removed by id, or purged
@@ -107,7 +159,7 @@ impl Subscription {
     /// ```
     #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
     pub fn unsubscribe(mut self) -> bool {
-        self.remove()
+        self.guard.remove()
     }
 
     /// Gives up the guard: the registration stays, held weakly, until removed by id or until its
@@ -128,36 +180,17 @@ impl Subscription {
     /// assert_eq!(manager.listener_count(&bus), 1);
     /// ```
     pub fn detach(mut self) -> RegistrationId {
-        self.list = None;
-        self.id
+        self.guard.detach()
     }
 
-    /// The address of the source this subscription listens to (0 for a static event or a
-    /// detached guard).
+    /// The address of the source this subscription listens to (0 for a static event).
     pub(crate) fn source_key(&self) -> usize {
-        self.source
-    }
-
-    fn remove(&mut self) -> bool {
-        self.list
-            .take()
-            .and_then(|list| list.upgrade())
-            .is_some_and(|list| list.unregister(self.id.0))
-    }
-}
-
-impl Drop for Subscription {
-    /// Removes the registration: this is what the guard is for.
-    fn drop(&mut self) {
-        self.remove();
+        self.guard.source_key()
     }
 }
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Subscription")
-            .field("id", &self.id)
-            .field("attached", &self.list.is_some())
-            .finish()
+        self.guard.debug("Subscription", f)
     }
 }

@@ -20,30 +20,30 @@ mod imp {
         map: DashMap<usize, V, FxBuildHasher>,
     }
 
-    impl<V: Clone> Table<V> {
-        pub(crate) fn new() -> Self {
+    impl<V: Clone> crate::flavor::TableOps<V> for Table<V> {
+        fn new() -> Self {
             Table {
                 map: DashMap::with_hasher(FxBuildHasher),
             }
         }
 
         /// Runs `f` on the value at `key`, under the shard's read lock.
-        pub(crate) fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+        fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
             self.map.get(&key).map(|value| f(&value))
         }
 
         /// The value at `key`, inserting `make()` if there is none.
-        pub(crate) fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+        fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
             self.map.entry(key).or_insert_with(make).value().clone()
         }
 
         /// Removes the value at `key` if `pred` holds for it.
-        pub(crate) fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+        fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
             self.map.remove_if(&key, |_, value| pred(value)).is_some()
         }
 
         /// A copy of every value (for full passes and statistics).
-        pub(crate) fn values(&self) -> Vec<V> {
+        fn values(&self) -> Vec<V> {
             self.map.iter().map(|entry| entry.value().clone()).collect()
         }
     }
@@ -59,13 +59,7 @@ mod imp {
         map: RwLock<HashMap<usize, V>>,
     }
 
-    impl<V: Clone> Table<V> {
-        pub(crate) fn new() -> Self {
-            Table {
-                map: RwLock::new(HashMap::new()),
-            }
-        }
-
+    impl<V> Table<V> {
         fn read(&self) -> crate::sync::RwLockReadGuard<'_, HashMap<usize, V>> {
             self.map
                 .read()
@@ -77,16 +71,24 @@ mod imp {
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
+    }
 
-        pub(crate) fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+    impl<V: Clone> crate::flavor::TableOps<V> for Table<V> {
+        fn new() -> Self {
+            Table {
+                map: RwLock::new(HashMap::new()),
+            }
+        }
+
+        fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
             self.read().get(&key).map(f)
         }
 
-        pub(crate) fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+        fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
             self.write().entry(key).or_insert_with(make).clone()
         }
 
-        pub(crate) fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+        fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
             let mut map = self.write();
             if map.get(&key).is_some_and(pred) {
                 map.remove(&key);
@@ -96,7 +98,7 @@ mod imp {
             }
         }
 
-        pub(crate) fn values(&self) -> Vec<V> {
+        fn values(&self) -> Vec<V> {
             self.read().values().cloned().collect()
         }
     }

@@ -30,6 +30,8 @@ mod scheduler;
 use std::fmt;
 use std::sync::{Arc, Weak};
 
+use crate::flavor::Flavor;
+
 use crate::panic::FirstPanic;
 use crate::stats::{CleanupStats, PurgeReport};
 use crate::sync::{lock, AtomicBool, AtomicU8, AtomicUsize, Mutex, Ordering};
@@ -169,21 +171,21 @@ pub(crate) enum Pass {
 }
 
 /// What a pass visits.
-pub(crate) enum Work<T> {
+pub(crate) enum Work<F: Flavor, T: 'static> {
     /// Every item (a full pass).
     Full,
     /// The items marked since the last pass.
-    Marked(Vec<Arc<T>>),
+    Marked(Vec<F::Ptr<T>>),
 }
 
 /// One manager's side of the cleanup handshake: its [`CleanupState`] and its dirty queue.
-pub(crate) struct Cleanup<T> {
+pub(crate) struct Cleanup<F: Flavor, T: 'static> {
     state: CleanupState,
     /// Items marked dirty since the last pass, each once (its `Dirty` flag).
-    queue: Mutex<Vec<Arc<T>>>,
+    queue: Mutex<Vec<F::Ptr<T>>>,
 }
 
-impl<T: Dirty> Cleanup<T> {
+impl<F: Flavor, T: Dirty + 'static> Cleanup<F, T> {
     pub(crate) fn new(mode: Option<CleanupMode>) -> Self {
         Cleanup {
             state: CleanupState::new(mode),
@@ -198,9 +200,9 @@ impl<T: Dirty> Cleanup<T> {
     /// Asks for a pass over `item`; true if the caller must dispatch one (none was pending).
     ///
     /// The item is queued *before* `pending` is set (see "Atomic orderings" above).
-    pub(crate) fn request_item(&self, item: &Arc<T>) -> bool {
+    pub(crate) fn request_item(&self, item: &F::Ptr<T>) -> bool {
         if !item.dirty_flag().swap(true, Ordering::AcqRel) {
-            lock(&self.queue).push(Arc::clone(item));
+            lock(&self.queue).push(item.clone());
         }
         self.state.request(false)
     }
@@ -212,7 +214,12 @@ impl<T: Dirty> Cleanup<T> {
 
     /// Takes the work of `pass`, about to run. The queued items' flags are cleared before the
     /// pass visits them, so a request made during the pass queues its item again.
-    pub(crate) fn take_work(&self, pass: Pass) -> Work<T> {
+    /// Drops the queued items `gone` names (their marks stay: they will not be queued again).
+    pub(crate) fn forget_where(&self, gone: impl Fn(&T) -> bool) {
+        lock(&self.queue).retain(|item| !gone(item));
+    }
+
+    pub(crate) fn take_work(&self, pass: Pass) -> Work<F, T> {
         let full = self.state.full.swap(false, Ordering::AcqRel) || pass == Pass::Full;
         let marked = std::mem::take(&mut *lock(&self.queue));
         for item in &marked {
@@ -337,7 +344,7 @@ impl fmt::Debug for CleanupState {
 }
 
 /// A manager as the scheduler sees it, type-erased over its event kind.
-pub(crate) trait Cleanable: Send + Sync {
+pub(crate) trait Cleanable {
     fn cleanup_state(&self) -> &CleanupState;
     /// Runs a pass if one is pending.
     fn run_pending(&self) -> PurgeReport;
@@ -347,13 +354,16 @@ pub(crate) trait Cleanable: Send + Sync {
     fn describe(&self) -> (&'static str, crate::stats::ManagerStats);
 }
 
+/// A thread-safe flavour's manager, as the process-wide lists hold it.
+pub(crate) type SharedCleanable = dyn Cleanable + Send + Sync;
+
 /// Every live manager of the process.
-pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+pub(crate) fn managers() -> Vec<Arc<SharedCleanable>> {
     scheduler::managers()
 }
 
 /// Sends a newly pending manager to where its mode runs passes.
-pub(crate) fn dispatch(manager: Arc<dyn Cleanable>) {
+pub(crate) fn dispatch(manager: Arc<SharedCleanable>) {
     match manager.cleanup_state().mode() {
         CleanupMode::Inline => {
             manager.run_pending();
@@ -487,6 +497,6 @@ pub fn cleanup_stats() -> CleanupStats {
 }
 
 /// Registers a manager with the process-wide scheduler (for [`purge_all`] and mode changes).
-pub(crate) fn register(manager: Weak<dyn Cleanable>) {
+pub(crate) fn register(manager: Weak<SharedCleanable>) {
     scheduler::register(manager);
 }

@@ -8,9 +8,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::cleanup::{Cleanable, DoublingMark};
+use crate::cleanup::{DoublingMark, SharedCleanable};
 
-type Job = Weak<dyn Cleanable>;
+type Job = Weak<SharedCleanable>;
 
 /// Weak handles to managers, with dropped ones swept out as it grows: it holds at most twice
 /// the live ones (plus a floor of 16), at O(1) amortised per push.
@@ -76,13 +76,13 @@ pub(crate) fn register(manager: Job) {
     lock(&lists().managers).push(manager);
 }
 
-pub(crate) fn managers() -> Vec<Arc<dyn Cleanable>> {
+pub(crate) fn managers() -> Vec<Arc<SharedCleanable>> {
     let list = lock(&lists().managers);
     list.managers.iter().filter_map(Weak::upgrade).collect()
 }
 
 /// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.
-pub(crate) fn push_manual(manager: &Arc<dyn Cleanable>) {
+pub(crate) fn push_manual(manager: &Arc<SharedCleanable>) {
     if manager.cleanup_state().claim_manual_slot() {
         lock(&lists().manual).push(Arc::downgrade(manager));
     }
@@ -106,7 +106,7 @@ mod imp {
     use crossbeam_channel::{Receiver, Sender};
 
     use super::{lock, push_manual, Job};
-    use crate::cleanup::{Cleanable, CleanupMode};
+    use crate::cleanup::{CleanupMode, SharedCleanable};
 
     pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Background;
     pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -128,7 +128,7 @@ mod imp {
 
     /// Queues `job` for the worker, starting one if none runs. Sending and the worker's decision
     /// to exit both happen under `WORKER`, so no job is left in the channel without a worker.
-    pub(crate) fn push_background(job: Job, manager: &Arc<dyn Cleanable>) {
+    pub(crate) fn push_background(job: Job, manager: &Arc<SharedCleanable>) {
         let mut worker = lock(&WORKER);
         let (sender, receiver) = worker
             .channel
@@ -195,14 +195,14 @@ mod imp {
 mod imp {
     use std::sync::{Arc, Weak};
 
-    use crate::cleanup::{Cleanable, CleanupMode};
+    use crate::cleanup::{Cleanable, CleanupMode, SharedCleanable};
 
     /// Inline under loom: a pass runs on the requesting (model) thread.
     pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Inline;
     pub(crate) static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
     /// `Background` under loom: the pass runs inline, within the execution that asked for it.
-    pub(crate) fn push_background(_: Weak<dyn Cleanable>, manager: &Arc<dyn Cleanable>) {
+    pub(crate) fn push_background(_: Weak<SharedCleanable>, manager: &Arc<SharedCleanable>) {
         manager.run_pending();
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::cleanup::CleanupMode;
 use crate::engine::{Engine, Registered, Target};
 use crate::entry::{addr_of, Entry};
+use crate::flavor::Shared;
 use crate::stats::{ManagerStats, PurgeReport};
 use crate::{WeakEvent, WeakEventListener};
 
@@ -74,7 +75,7 @@ use crate::{WeakEvent, WeakEventListener};
 /// assert_eq!(CALLS.load(Ordering::SeqCst), 1);
 /// ```
 pub struct WeakEventManager<E: WeakEvent> {
-    engine: Arc<Engine<E>>,
+    engine: Arc<Engine<Shared, E>>,
 }
 
 /// Identifies one registration; remove it with
@@ -121,7 +122,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn new() -> Self {
         WeakEventManager {
-            engine: Engine::new(None),
+            engine: Engine::<Shared, E>::new(None),
         }
     }
 
@@ -139,7 +140,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn with_cleanup(mode: CleanupMode) -> Self {
         WeakEventManager {
-            engine: Engine::new(Some(mode)),
+            engine: Engine::<Shared, E>::new(Some(mode)),
         }
     }
 
@@ -171,16 +172,15 @@ impl<E: WeakEvent> WeakEventManager<E> {
     }
 
     /// The one registration path every form below wraps.
-    fn register<R: ?Sized>(
-        &self,
-        target: Target<'_, E>,
-        entry: impl Entry<E> + 'static,
-    ) -> Registered<E> {
-        self.engine.register::<_, R>(target, entry)
+    fn register<R: ?Sized, X>(&self, target: Target<'_, Shared, E>, entry: X) -> Registered<Shared, E>
+    where
+        X: Entry<Shared, E> + Send + Sync + 'static,
+    {
+        Engine::<Shared, E>::register::<X, R>(&self.engine, target, entry)
     }
 
     /// The engine, for the built-in managers that register into topic lists.
-    pub(crate) fn engine(&self) -> &Arc<Engine<E>> {
+    pub(crate) fn engine(&self) -> &Arc<Engine<Shared, E>> {
         &self.engine
     }
 
@@ -397,7 +397,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.stats().cleanup.passes, 1, "inline: ran at once");
     /// ```
     pub fn schedule_cleanup(&self) {
-        self.engine.request_full_pass();
+        Engine::<Shared, E>::request_full_pass(&self.engine);
     }
 
     /// Runs a full cleanup pass now, on this thread, whatever the mode.
@@ -482,7 +482,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.stats().cleanup.passes, 1, "the pending pass ran");
     /// ```
     pub fn set_cleanup_mode(&self, mode: Option<CleanupMode>) {
-        self.engine.set_cleanup_mode(mode);
+        Engine::<Shared, E>::set_cleanup_mode(&self.engine, mode);
     }
 
     /// The table's counts and the cleanup counters; see [`ManagerStats`].
@@ -540,6 +540,13 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn listener_threshold(&self) -> Option<usize> {
         self.engine.threshold()
+    }
+}
+
+impl<E: WeakEvent> Registered<Shared, E> {
+    /// A guard that removes the registration when dropped.
+    pub(crate) fn into_guard(self) -> crate::Subscription {
+        crate::Subscription::new(self.state, self.id)
     }
 }
 

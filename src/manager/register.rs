@@ -43,7 +43,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = ListenerEntry::new(listener);
-        self.register::<L>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry).id
     }
 
     /// Registers `receiver` with a plain `fn` to call for the events of `source`.
@@ -100,7 +100,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry).id
     }
 
     /// Registers `listener` for one event of `source`: the first delivery that reaches it
@@ -134,7 +134,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.register::<L>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry).id
     }
 
     /// [`add_handler`](Self::add_handler) for one event of `source`; see
@@ -168,7 +168,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
-        self.register::<R>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry).id
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
@@ -198,7 +198,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = ListenerEntry::new(listener);
-        self.register::<L>(Target::Source(source, None), entry)
+        self.register::<L, _>(Target::Source(source, None), entry)
             .into_guard()
     }
 
@@ -232,7 +232,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R>(Target::Source(source, None), entry)
+        self.register::<R, _>(Target::Source(source, None), entry)
             .into_guard()
     }
 
@@ -267,7 +267,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.register::<L>(Target::Source(source, None), entry)
+        self.register::<L, _>(Target::Source(source, None), entry)
             .into_guard()
     }
 
@@ -302,7 +302,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
-        self.register::<R>(Target::Source(source, None), entry)
+        self.register::<R, _>(Target::Source(source, None), entry)
             .into_guard()
     }
 
@@ -344,7 +344,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry).id
     }
 
     /// [`add_flow_handler`](Self::add_flow_handler) returning a guard.
@@ -376,7 +376,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R>(Target::Source(source, None), entry)
+        self.register::<R, _>(Target::Source(source, None), entry)
             .into_guard()
     }
 }

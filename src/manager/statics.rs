@@ -37,7 +37,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        self.register::<L>(Target::Static, ListenerEntry::new(listener))
+        self.register::<L, _>(Target::Static, ListenerEntry::new(listener))
             .id
     }
 
@@ -69,7 +69,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        self.register::<R>(Target::Static, HandlerEntry::new(receiver, handler))
+        self.register::<R, _>(Target::Static, HandlerEntry::new(receiver, handler))
             .id
     }
 
@@ -97,7 +97,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         L: WeakEventListener<E> + ?Sized + 'static,
     {
-        self.register::<L>(Target::Static, ListenerEntry::new(listener))
+        self.register::<L, _>(Target::Static, ListenerEntry::new(listener))
             .into_guard()
     }
 
@@ -130,7 +130,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.register::<L>(Target::Static, entry).id
+        self.register::<L, _>(Target::Static, entry).id
     }
 
     /// [`add_static_handler`](Self::add_static_handler) for one event.
@@ -162,7 +162,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
-        self.register::<R>(Target::Static, entry).id
+        self.register::<R, _>(Target::Static, entry).id
     }
 
     /// [`add_static_handler`](Self::add_static_handler) returning a guard.
@@ -190,7 +190,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     where
         R: Send + Sync + ?Sized + 'static,
     {
-        self.register::<R>(Target::Static, HandlerEntry::new(receiver, handler))
+        self.register::<R, _>(Target::Static, HandlerEntry::new(receiver, handler))
             .into_guard()
     }
 
@@ -216,7 +216,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.register::<L>(Target::Static, entry).into_guard()
+        self.register::<L, _>(Target::Static, entry).into_guard()
     }
 
     /// [`add_static_handler_once`](Self::add_static_handler_once) returning a guard.
@@ -248,7 +248,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
-        self.register::<R>(Target::Static, entry).into_guard()
+        self.register::<R, _>(Target::Static, entry).into_guard()
     }
 
     /// Removes the most recent static registration of `listener`, the `Arc` that was

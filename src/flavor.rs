@@ -1,0 +1,216 @@
+//! The two flavours the engine is generic over: [`Shared`] (the crate root: `Arc`, `Mutex`, a
+//! sharded table) and [`Local`] (`weak_events::unsync`: `Rc`, `RefCell`, a plain map).
+//!
+//! The engine (`engine.rs`, `source.rs`, `list.rs`, `entry.rs`) is written once against
+//! [`Flavor`]: its pointers, weak pointers, locks and table come from here, so the thread-affine
+//! flavour pays no atomic read-modify-write per listener and no lock per delivery. What differs
+//! by flavour beyond that (the kind trait a user implements, the `Event` a source carries, the
+//! cleanup runner, the unsized coercions that need `Send + Sync` in one flavour and not in the
+//! other) goes through [`Kind`](crate::engine::Kind), which each flavour implements for its own
+//! kinds in one blanket impl.
+
+use std::cell::{RefCell, RefMut};
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::sync::{lock, wait, Condvar, Mutex, MutexGuard};
+
+/// Pointers, locks and the source table of one flavour.
+pub(crate) trait Flavor: Sized + 'static {
+    /// The shared pointer (`Arc` or `Rc`).
+    type Ptr<T: ?Sized + 'static>: Clone + Deref<Target = T>;
+    /// Its weak form.
+    type Weak<T: ?Sized + 'static>: Clone;
+    /// The lock around a source's state (`Mutex` or `RefCell`).
+    type Lock<T: 'static>;
+    /// A held lock.
+    type Guard<'a, T: 'static>: DerefMut<Target = T>;
+    /// What adds wait on while another thread hooks onto a source (nothing, for one thread).
+    type Signal;
+    /// The table from a source's address to its state.
+    type Table<V: Clone + 'static>: TableOps<V>;
+
+    fn new<T: 'static>(value: T) -> Self::Ptr<T>;
+    fn new_cyclic<T: 'static>(make: impl FnOnce(&Self::Weak<T>) -> T) -> Self::Ptr<T>;
+    fn downgrade<T: ?Sized + 'static>(ptr: &Self::Ptr<T>) -> Self::Weak<T>;
+    fn upgrade<T: ?Sized + 'static>(weak: &Self::Weak<T>) -> Option<Self::Ptr<T>>;
+    /// Strong references left to what `weak` points at.
+    fn strong_count<T: ?Sized + 'static>(weak: &Self::Weak<T>) -> usize;
+    /// The address `weak` points at (valid while the allocation is).
+    fn weak_addr<T: ?Sized + 'static>(weak: &Self::Weak<T>) -> usize;
+    fn addr<T: ?Sized + 'static>(ptr: &Self::Ptr<T>) -> usize;
+    fn get_mut<T: ?Sized + 'static>(ptr: &mut Self::Ptr<T>) -> Option<&mut T>;
+    fn make_mut<T: Clone + 'static>(ptr: &mut Self::Ptr<T>) -> &mut T;
+
+    fn new_lock<T: 'static>(value: T) -> Self::Lock<T>;
+    fn lock<T: 'static>(lock: &Self::Lock<T>) -> Self::Guard<'_, T>;
+    fn new_signal() -> Self::Signal;
+    /// Waits for `notify_all` (never called by [`Local`]: one thread never waits for itself).
+    fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>) -> Self::Guard<'a, T>;
+    fn notify_all(signal: &Self::Signal);
+}
+
+/// What the engine does with its table of sources; no user code runs inside these calls.
+pub(crate) trait TableOps<V> {
+    fn new() -> Self;
+    /// `f` on the value at `key`, if any.
+    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R>;
+    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V;
+    /// Removes the value at `key` if `pred` says so; whether it did.
+    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool;
+    /// Every value, copied out (no lock held afterwards).
+    fn values(&self) -> Vec<V>;
+}
+
+/// The thread-safe flavour of the crate root.
+pub(crate) enum Shared {}
+
+/// The thread-affine flavour of `weak_events::unsync`.
+pub(crate) enum Local {}
+
+impl Flavor for Shared {
+    type Ptr<T: ?Sized + 'static> = Arc<T>;
+    type Weak<T: ?Sized + 'static> = std::sync::Weak<T>;
+    type Lock<T: 'static> = Mutex<T>;
+    type Guard<'a, T: 'static> = MutexGuard<'a, T>;
+    type Signal = Condvar;
+    type Table<V: Clone + 'static> = crate::table::Table<V>;
+
+    fn new<T: 'static>(value: T) -> Arc<T> {
+        Arc::new(value)
+    }
+    fn new_cyclic<T: 'static>(make: impl FnOnce(&std::sync::Weak<T>) -> T) -> Arc<T> {
+        Arc::new_cyclic(make)
+    }
+    fn downgrade<T: ?Sized + 'static>(ptr: &Arc<T>) -> std::sync::Weak<T> {
+        Arc::downgrade(ptr)
+    }
+    fn upgrade<T: ?Sized + 'static>(weak: &std::sync::Weak<T>) -> Option<Arc<T>> {
+        weak.upgrade()
+    }
+    fn strong_count<T: ?Sized + 'static>(weak: &std::sync::Weak<T>) -> usize {
+        weak.strong_count()
+    }
+    fn weak_addr<T: ?Sized + 'static>(weak: &std::sync::Weak<T>) -> usize {
+        addr_of(weak.as_ptr())
+    }
+    fn addr<T: ?Sized + 'static>(ptr: &Arc<T>) -> usize {
+        addr_of(Arc::as_ptr(ptr))
+    }
+    fn get_mut<T: ?Sized + 'static>(ptr: &mut Arc<T>) -> Option<&mut T> {
+        Arc::get_mut(ptr)
+    }
+    fn make_mut<T: Clone + 'static>(ptr: &mut Arc<T>) -> &mut T {
+        Arc::make_mut(ptr)
+    }
+    fn new_lock<T: 'static>(value: T) -> Mutex<T> {
+        Mutex::new(value)
+    }
+    fn lock<T: 'static>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+        lock(mutex)
+    }
+    fn new_signal() -> Condvar {
+        Condvar::new()
+    }
+    fn wait<'a, T: 'static>(signal: &Condvar, guard: Self::Guard<'a, T>) -> Self::Guard<'a, T> {
+        wait(signal, guard)
+    }
+    fn notify_all(signal: &Condvar) {
+        signal.notify_all();
+    }
+}
+
+impl Flavor for Local {
+    type Ptr<T: ?Sized + 'static> = Rc<T>;
+    type Weak<T: ?Sized + 'static> = std::rc::Weak<T>;
+    type Lock<T: 'static> = RefCell<T>;
+    type Guard<'a, T: 'static> = RefMut<'a, T>;
+    type Signal = ();
+    type Table<V: Clone + 'static> = LocalTable<V>;
+
+    fn new<T: 'static>(value: T) -> Rc<T> {
+        Rc::new(value)
+    }
+    fn new_cyclic<T: 'static>(make: impl FnOnce(&std::rc::Weak<T>) -> T) -> Rc<T> {
+        Rc::new_cyclic(make)
+    }
+    fn downgrade<T: ?Sized + 'static>(ptr: &Rc<T>) -> std::rc::Weak<T> {
+        Rc::downgrade(ptr)
+    }
+    fn upgrade<T: ?Sized + 'static>(weak: &std::rc::Weak<T>) -> Option<Rc<T>> {
+        weak.upgrade()
+    }
+    fn strong_count<T: ?Sized + 'static>(weak: &std::rc::Weak<T>) -> usize {
+        weak.strong_count()
+    }
+    fn weak_addr<T: ?Sized + 'static>(weak: &std::rc::Weak<T>) -> usize {
+        addr_of(weak.as_ptr())
+    }
+    fn addr<T: ?Sized + 'static>(ptr: &Rc<T>) -> usize {
+        addr_of(Rc::as_ptr(ptr))
+    }
+    fn get_mut<T: ?Sized + 'static>(ptr: &mut Rc<T>) -> Option<&mut T> {
+        Rc::get_mut(ptr)
+    }
+    fn make_mut<T: Clone + 'static>(ptr: &mut Rc<T>) -> &mut T {
+        Rc::make_mut(ptr)
+    }
+    fn new_lock<T: 'static>(value: T) -> RefCell<T> {
+        RefCell::new(value)
+    }
+    /// The crate never holds a borrow while user code runs, and never borrows a state it has
+    /// borrowed already, so this borrow cannot fail.
+    fn lock<T: 'static>(cell: &RefCell<T>) -> RefMut<'_, T> {
+        cell.borrow_mut()
+    }
+    fn new_signal() {}
+    fn wait<'a, T: 'static>((): &(), guard: Self::Guard<'a, T>) -> Self::Guard<'a, T> {
+        // Only a hook by another thread is waited for: on one thread the hooking add is the
+        // caller itself, and the engine does not wait for itself.
+        guard
+    }
+    fn notify_all((): &()) {}
+}
+
+/// The address `ptr` points at: a table key or a listener's identity.
+pub(crate) fn addr_of<T: ?Sized>(ptr: *const T) -> usize {
+    ptr.cast::<()>() as usize
+}
+
+/// The thread-affine flavour's table: a plain map in a `RefCell`, FxHash-keyed by address.
+pub(crate) struct LocalTable<V> {
+    map: RefCell<HashMap<usize, V, rustc_hash::FxBuildHasher>>,
+}
+
+impl<V: Clone> TableOps<V> for LocalTable<V> {
+    fn new() -> Self {
+        LocalTable {
+            map: RefCell::new(HashMap::default()),
+        }
+    }
+
+    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+        self.map.borrow().get(&key).map(f)
+    }
+
+    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+        self.map.borrow_mut().entry(key).or_insert_with(make).clone()
+    }
+
+    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+        let mut map = self.map.borrow_mut();
+        if !map.get(&key).is_some_and(pred) {
+            return false;
+        }
+        let removed = map.remove(&key);
+        drop(map);
+        drop(removed);
+        true
+    }
+
+    fn values(&self) -> Vec<V> {
+        self.map.borrow().values().cloned().collect()
+    }
+}
