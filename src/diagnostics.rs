@@ -12,10 +12,13 @@ use std::backtrace::Backtrace;
 use std::fmt;
 use std::ops::AddAssign;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::cleanup::DoublingMark;
 use crate::entry::Alive;
+use crate::flavor::{Flavor, Local, Shared};
 use crate::list::Node;
 use crate::stats::ManagerStats;
 
@@ -51,30 +54,81 @@ impl<T: Alive> Probe for Node<T> {
     }
 }
 
-struct Record {
+struct Record<F: Flavor, P: ?Sized + 'static> {
     seq: u64,
     event: &'static str,
     receiver: &'static str,
-    probe: Weak<dyn Probe + Send + Sync>,
+    probe: F::Weak<P>,
     backtrace: Arc<Backtrace>,
 }
 
-struct Profiler {
-    records: Vec<Record>,
-    /// Length at which records of registrations that are gone are swept out.
+/// The records of one flavour's registrations: the process-wide ones, and each thread's own
+/// for the thread-affine flavour.
+struct Profiler<F: Flavor, P: ?Sized + 'static> {
+    records: Vec<Record<F, P>>,
     /// When to sweep out records of registrations that were removed.
     sweep: DoublingMark,
+}
+
+impl<F: Flavor, P: Probe + ?Sized + 'static> Profiler<F, P> {
+    const fn new() -> Self {
+        Profiler {
+            records: Vec::new(),
+            sweep: DoublingMark::new(64),
+        }
+    }
+
+    /// Records a registration; `backtrace` is captured by the caller before it takes the lock.
+    fn push(
+        &mut self,
+        event: &'static str,
+        receiver: &'static str,
+        probe: F::Weak<P>,
+        backtrace: Arc<Backtrace>,
+    ) {
+        if self.sweep.claim(self.records.len()) {
+            self.records
+                .retain(|r| F::upgrade(&r.probe).is_some_and(|p| p.registered()));
+            self.sweep.reset(self.records.len());
+        }
+        self.records.push(Record {
+            seq: SEQ.fetch_add(1, Ordering::Relaxed) + 1,
+            event,
+            receiver,
+            probe,
+            backtrace,
+        });
+    }
+
+    /// The registrations recorded after `seq` that are still registered.
+    fn left(&self, seq: u64) -> impl Iterator<Item = (u64, Undisposed)> + '_ {
+        self.records
+            .iter()
+            .filter(move |r| r.seq > seq)
+            .filter_map(|r| {
+                let probe = F::upgrade(&r.probe)?;
+                let undisposed = Undisposed {
+                    event: r.event,
+                    receiver: r.receiver,
+                    receiver_alive: probe.receiver_alive(),
+                    backtrace: Arc::clone(&r.backtrace),
+                };
+                probe.registered().then_some((r.seq, undisposed))
+            })
+    }
 }
 
 /// Open marks; registrations are recorded only while it is non-zero.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 static SEQ: AtomicU64 = AtomicU64::new(0);
-static PROFILER: Mutex<Profiler> = Mutex::new(Profiler {
-    records: Vec::new(),
-    sweep: DoublingMark::new(64),
-});
+static PROFILER: Mutex<Profiler<Shared, dyn Probe + Send + Sync>> = Mutex::new(Profiler::new());
 
-fn lock_profiler() -> std::sync::MutexGuard<'static, Profiler> {
+thread_local! {
+    /// This thread's registrations in the thread-affine flavour.
+    static LOCAL_PROFILER: RefCell<Profiler<Local, dyn Probe>> = const { RefCell::new(Profiler::new()) };
+}
+
+fn lock_profiler() -> std::sync::MutexGuard<'static, Profiler<Shared, dyn Probe + Send + Sync>> {
     PROFILER
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -90,20 +144,28 @@ where
     }
     let backtrace = Arc::new(Backtrace::force_capture());
     let probe: Weak<dyn Probe + Send + Sync> = Arc::downgrade(node) as Weak<dyn Probe + Send + Sync>;
-    let mut profiler = lock_profiler();
-    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
-    if profiler.sweep.claim(profiler.records.len()) {
-        profiler
-            .records
-            .retain(|r| r.probe.upgrade().is_some_and(|p| p.registered()));
-        profiler.sweep.reset(profiler.records.len());
+    lock_profiler().push(event, receiver, probe, backtrace);
+}
+
+/// Records a registration of the thread-affine flavour if profiling is on, in this thread's
+/// records (its node is not `Send`); a mark stopped on this thread lists it.
+pub(crate) fn note_local_registration<T>(
+    node: &Rc<Node<T>>,
+    event: &'static str,
+    receiver: &'static str,
+) where
+    T: Alive + 'static,
+{
+    if ACTIVE.load(Ordering::Relaxed) == 0 {
+        return;
     }
-    profiler.records.push(Record {
-        seq,
-        event,
-        receiver,
-        probe,
-        backtrace,
+    let probe: std::rc::Weak<dyn Probe> = Rc::downgrade(node) as std::rc::Weak<dyn Probe>;
+    // A registration made while the thread's locals are being destroyed is not recorded.
+    let backtrace = Arc::new(Backtrace::force_capture());
+    let _ = LOCAL_PROFILER.try_with(|local| {
+        local
+            .borrow_mut()
+            .push(event, receiver, probe, backtrace)
     });
 }
 
@@ -178,27 +240,20 @@ impl ProfilingMark {
     /// ```
     pub fn stop(mut self) -> Vec<Undisposed> {
         let mut profiler = lock_profiler();
-        let left = profiler
-            .records
-            .iter()
-            .filter(|r| r.seq > self.seq)
-            .filter_map(|r| {
-                let probe = r.probe.upgrade()?;
-                probe.registered().then(|| Undisposed {
-                    event: r.event,
-                    receiver: r.receiver,
-                    receiver_alive: probe.receiver_alive(),
-                    backtrace: Arc::clone(&r.backtrace),
-                })
-            })
-            .collect();
+        let mut left: Vec<(u64, Undisposed)> = profiler.left(self.seq).collect();
+        // This thread's registrations of the thread-affine flavour, in creation order with the
+        // others.
+        let local = LOCAL_PROFILER.try_with(|local| local.borrow().left(self.seq).collect());
+        left.extend(local.unwrap_or_else(|_| Vec::new()));
+        left.sort_by_key(|&(seq, _)| seq);
         self.close(&mut profiler);
-        left
+        left.into_iter().map(|(_, undisposed)| undisposed).collect()
     }
 
-    fn close(&mut self, profiler: &mut Profiler) {
+    fn close(&mut self, profiler: &mut Profiler<Shared, dyn Probe + Send + Sync>) {
         if std::mem::replace(&mut self.open, false) && ACTIVE.fetch_sub(1, Ordering::Relaxed) == 1 {
             profiler.records = Vec::new();
+            let _ = LOCAL_PROFILER.try_with(|local| local.borrow_mut().records = Vec::new());
         }
     }
 }
@@ -324,8 +379,10 @@ pub struct Report {
     pub rows: Vec<ReportRow>,
 }
 
-/// The process-wide diagnostics report: per event kind, live and dead registrations, sources,
-/// forgotten removals and cleanup passes. `Display` renders it as a table.
+/// The diagnostics report: per event kind, live and dead registrations, sources, forgotten
+/// removals and cleanup passes, over every manager of the thread-safe flavour in the process and
+/// the calling thread's managers of the [`unsync`](crate::unsync) flavour. `Display` renders it
+/// as a table.
 ///
 /// # Examples
 ///
@@ -334,8 +391,14 @@ pub struct Report {
 /// ```
 pub fn report() -> Report {
     let mut rows: Vec<ReportRow> = Vec::new();
-    for manager in crate::cleanup::managers() {
-        let (event, stats) = manager.describe();
+    let shared = crate::cleanup::managers();
+    let local = crate::unsync::managers();
+    let describe = |manager: &dyn crate::cleanup::Cleanable| manager.describe();
+    let all = shared
+        .iter()
+        .map(|manager| describe(&**manager))
+        .chain(local.iter().map(|manager| describe(&**manager)));
+    for (event, stats) in all {
         let row = match rows.iter_mut().position(|r| r.event == event) {
             Some(i) => &mut rows[i],
             None => {

@@ -110,6 +110,7 @@ mod stats;
 mod subscription;
 mod sync;
 mod table;
+pub mod unsync;
 
 pub use cleanup::{
     cleanup_mode, cleanup_stats, purge_all, run_pending_cleanup, set_cleanup_mode, CleanupMode,

@@ -30,7 +30,7 @@ mod scheduler;
 use std::fmt;
 use std::sync::{Arc, Weak};
 
-use crate::flavor::Flavor;
+use crate::flavor::{Flavor, Shared};
 
 use crate::panic::FirstPanic;
 use crate::stats::{CleanupStats, PurgeReport};
@@ -309,7 +309,7 @@ impl CleanupState {
     }
 
     /// Gives the place back: the process-wide run took the manager out of the queue.
-    fn release_manual_slot(&self) {
+    pub(crate) fn release_manual_slot(&self) {
         self.queued.store(false, Ordering::Release);
     }
 
@@ -440,21 +440,65 @@ pub fn set_cleanup_mode(mode: CleanupMode) {
 /// assert_eq!(manager.stats().registrations, 0);
 /// ```
 pub fn run_pending_cleanup() -> PurgeReport {
+    run_queued::<Shared, _>(scheduler::take_manual())
+}
+
+/// Runs the pending pass of each queued manager still alive: the `run_pending_cleanup` of both
+/// flavours.
+pub(crate) fn run_queued<F: Flavor, C: Cleanable + ?Sized + 'static>(
+    queued: Vec<F::Weak<C>>,
+) -> PurgeReport {
+    each(queued.iter().filter_map(F::upgrade), |manager| {
+        // Given back before the pass, so that a request made during it queues it again.
+        manager.cleanup_state().release_manual_slot();
+        manager.run_pending()
+    })
+}
+
+/// `pass` on each manager, added up. A pass runs user code; its panic must not cost the
+/// managers after it their pass: it resumes once every one had its turn.
+pub(crate) fn each<P: std::ops::Deref>(
+    managers: impl IntoIterator<Item = P>,
+    pass: impl Fn(&P::Target) -> PurgeReport,
+) -> PurgeReport {
     let mut report = PurgeReport::default();
     let mut panics = FirstPanic::new();
-    for manager in scheduler::take_manual() {
-        if let Some(manager) = manager.upgrade() {
-            // Given back before the pass, so that a request made during it queues it again.
-            manager.cleanup_state().release_manual_slot();
-            // A pass runs user code; its panic must not cost the managers after it their pass
-            // (they are out of the queue already): it resumes once every one had its turn.
-            if let Some(done) = panics.catch(|| manager.run_pending()) {
-                report += done;
-            }
+    for manager in managers {
+        if let Some(done) = panics.catch(|| pass(&manager)) {
+            report += done;
         }
     }
     panics.resume();
     report
+}
+
+/// Weak handles to managers, with dropped ones swept out as it grows: it holds at most twice
+/// the live ones (plus a floor of 16), at O(1) amortised per push.
+pub(crate) struct WeakList<F: Flavor, C: ?Sized + 'static> {
+    pub(crate) managers: Vec<F::Weak<C>>,
+    sweep: DoublingMark,
+}
+
+impl<F: Flavor, C: ?Sized + 'static> WeakList<F, C> {
+    pub(crate) const fn new() -> Self {
+        WeakList {
+            managers: Vec::new(),
+            sweep: DoublingMark::new(16),
+        }
+    }
+
+    pub(crate) fn push(&mut self, manager: F::Weak<C>) {
+        if self.sweep.claim(self.managers.len()) {
+            self.managers.retain(|m| F::strong_count(m) > 0);
+            self.sweep.reset(self.managers.len());
+        }
+        self.managers.push(manager);
+    }
+
+    /// The managers still alive.
+    pub(crate) fn alive(&self) -> Vec<F::Ptr<C>> {
+        self.managers.iter().filter_map(F::upgrade).collect()
+    }
 }
 
 /// Runs a full pass over every manager of the process now, whatever their mode; for leak
@@ -467,15 +511,7 @@ pub fn run_pending_cleanup() -> PurgeReport {
 /// assert_eq!(report.entries_purged, 0);
 /// ```
 pub fn purge_all() -> PurgeReport {
-    let mut report = PurgeReport::default();
-    let mut panics = FirstPanic::new();
-    for manager in scheduler::managers() {
-        if let Some(done) = panics.catch(|| manager.purge()) {
-            report += done;
-        }
-    }
-    panics.resume();
-    report
+    each(scheduler::managers(), |manager| manager.purge())
 }
 
 /// The cleanup counters of every live manager of the process, added up.

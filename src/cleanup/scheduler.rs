@@ -8,33 +8,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::cleanup::{DoublingMark, SharedCleanable};
+use crate::cleanup::SharedCleanable;
+use crate::flavor::Shared;
 
 type Job = Weak<SharedCleanable>;
 
-/// Weak handles to managers, with dropped ones swept out as it grows: it holds at most twice
-/// the live ones (plus a floor of 16), at O(1) amortised per push.
-struct WeakList {
-    managers: Vec<Job>,
-    sweep: DoublingMark,
-}
-
-impl WeakList {
-    const fn new() -> Self {
-        WeakList {
-            managers: Vec::new(),
-            sweep: DoublingMark::new(16),
-        }
-    }
-
-    fn push(&mut self, manager: Job) {
-        if self.sweep.claim(self.managers.len()) {
-            self.managers.retain(|m| m.strong_count() > 0);
-            self.sweep.reset(self.managers.len());
-        }
-        self.managers.push(manager);
-    }
-}
+type WeakList = super::WeakList<Shared, SharedCleanable>;
 
 /// The process-wide lists. Std locks in both builds: they are leaves (nothing else is taken
 /// while one is held, no user code runs under them), so loom need not see them.
@@ -77,8 +56,7 @@ pub(crate) fn register(manager: Job) {
 }
 
 pub(crate) fn managers() -> Vec<Arc<SharedCleanable>> {
-    let list = lock(&lists().managers);
-    list.managers.iter().filter_map(Weak::upgrade).collect()
+    lock(&lists().managers).alive()
 }
 
 /// Queues `manager` for the next `run_pending_cleanup`, unless it is queued already.

@@ -1,0 +1,996 @@
+//! [`WeakEventManager`] and [`Subscription`] of the thread-affine flavour: the public face, each
+//! method a one-line wrapper over the engine it shares with the root flavour.
+
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::ControlFlow;
+use std::rc::Rc;
+
+use crate::engine::{Engine, Registered, Target};
+use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry, Once};
+use crate::flavor::Local;
+use crate::subscription::{Guard, Unregister};
+use crate::unsync::{CleanupMode, WeakEvent, WeakEventListener};
+use crate::{ManagerStats, PurgeReport, RegistrationId};
+
+/// The manager of one event kind `E` on one thread: the `Rc` twin of
+/// [`crate::WeakEventManager`], with the same semantics (weak receivers and sources, snapshot
+/// delivery that skips what was removed before its turn, no borrow held while user code runs,
+/// panics isolated and resumed, duplicates, clear answers to bad input).
+///
+/// It is `!Send`: its sources, receivers and registrations belong to the thread that made them.
+/// [`current`](Self::current) is this thread's manager of `E` (each thread has its own, as
+/// WPF's weak-event tables are per thread); [`new`](Self::new) makes a private one. Cloning is
+/// cheap and shares the manager.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+/// use weak_events::unsync::{Event, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Settings { changed: Event<str> }
+/// enum SettingChanged {}
+/// impl WeakEvent for SettingChanged {
+///     type Source = Settings;
+///     type Args = str;
+///     fn event(s: &Settings) -> Option<&Event<str>> { Some(&s.changed) }
+/// }
+/// struct View { repaints: Rc<Cell<u32>> }
+/// impl WeakEventListener<SettingChanged> for View {
+///     fn receive_weak_event(&self, _: &Settings, _: &str) { self.repaints.set(self.repaints.get() + 1) }
+/// }
+///
+/// let settings = Rc::new(Settings { changed: Event::new() });
+/// let repaints = Rc::new(Cell::new(0));
+/// let view = Rc::new(View { repaints: Rc::clone(&repaints) });
+/// WeakEventManager::<SettingChanged>::current().add_listener(&settings, &view);
+///
+/// settings.changed.raise("theme");
+/// drop(view); // closed, never unsubscribed
+/// settings.changed.raise("font");
+/// assert_eq!(repaints.get(), 1);
+/// ```
+///
+/// It is not `Send`:
+///
+/// ```compile_fail
+/// # use weak_events::unsync::{WeakEvent, WeakEventManager};
+/// # struct Bus;
+/// # enum Ping {}
+/// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// fn send<T: Send>(_: T) {}
+/// send(WeakEventManager::<Ping>::new());
+/// ```
+pub struct WeakEventManager<E: WeakEvent> {
+    engine: Rc<Engine<Local, E>>,
+}
+
+thread_local! {
+    /// This thread's `current()` managers, by kind; dropped with the thread.
+    static CURRENT: RefCell<HashMap<TypeId, Rc<dyn Any>, rustc_hash::FxBuildHasher>> =
+        RefCell::new(HashMap::default());
+}
+
+impl<E: WeakEvent> WeakEventManager<E> {
+    /// A private manager in [`CleanupMode::Idle`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// assert_eq!(manager.stats().registrations, 0);
+    /// ```
+    pub fn new() -> Self {
+        Self::with_cleanup(CleanupMode::default())
+    }
+
+    /// A private manager with its own cleanup mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// use weak_events::unsync::CleanupMode;
+    /// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline);
+    /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
+    /// ```
+    pub fn with_cleanup(mode: CleanupMode) -> Self {
+        WeakEventManager {
+            engine: Engine::<Local, E>::new(Some(mode.to_shared())),
+        }
+    }
+
+    /// This thread's manager of `E`: an owned handle (a clone of an `Rc`), made on the thread's
+    /// first call and dropped when the thread ends, so a thread's managers (and what they hold)
+    /// do not outlive it.
+    ///
+    /// Called while the thread's locals are being destroyed (from a `Drop` run by a
+    /// thread-local's destructor), when the thread's managers may be gone already, it returns a
+    /// new private manager instead (see [`try_current`](Self::try_current) to tell).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let a = WeakEventManager::<Ping>::current();
+    /// let b = WeakEventManager::<Ping>::current();
+    /// a.add_listener(&bus, &view);
+    /// assert_eq!(b.listener_count(&bus), 1, "one manager per thread");
+    /// let other = std::thread::spawn(|| WeakEventManager::<Ping>::current().stats().registrations);
+    /// assert_eq!(other.join().unwrap(), 0, "another thread has its own");
+    /// ```
+    pub fn current() -> Self {
+        Self::try_current().unwrap_or_else(Self::new)
+    }
+
+    /// This thread's manager of `E`, or `None` while the thread's locals are being destroyed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// assert!(WeakEventManager::<Ping>::try_current().is_some());
+    /// ```
+    pub fn try_current() -> Option<Self> {
+        CURRENT
+            .try_with(|current| {
+                let found = current.borrow().get(&TypeId::of::<Self>()).cloned();
+                let any = found.unwrap_or_else(|| {
+                    // Made with no borrow held: making a manager registers it with the thread.
+                    let made: Rc<dyn Any> = Rc::new(Self::new());
+                    current
+                        .borrow_mut()
+                        .entry(TypeId::of::<Self>())
+                        .or_insert(made)
+                        .clone()
+                });
+                any.downcast_ref::<Self>().cloned()
+            })
+            .ok()
+            .flatten()
+    }
+
+    fn register<R: ?Sized, X: Entry<Local, E> + 'static>(
+        &self,
+        target: Target<'_, Local, E>,
+        entry: X,
+    ) -> Registered<Local, E> {
+        Engine::<Local, E>::register::<X, R>(&self.engine, target, entry)
+    }
+
+    /// Registers `listener` for the events of `source`, weakly; its id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let id = manager.add_listener(&bus, &view);
+    /// assert!(manager.remove_registration(&bus, id));
+    /// ```
+    pub fn add_listener<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::<Local, L>::new(listener);
+        self.register::<L, _>(Target::Source(source, None), entry).id
+    }
+
+    /// Registers `handler`, called with `receiver` (held weakly) for the events of `source`.
+    /// A plain `fn`: a handler cannot capture (and so keep alive) its own receiver.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let label = Rc::new(std::cell::Cell::new(0));
+    /// manager.add_handler(&bus, &label, |label, _, _| label.set(label.get() + 1));
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(label.get(), 1);
+    /// ```
+    pub fn add_handler<R>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: ?Sized + 'static,
+    {
+        let entry = HandlerEntry::<Local, E, R>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_handler`](Self::add_handler) whose handler returns `Break(())` to remove its own
+    /// registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// use std::ops::ControlFlow;
+    /// let receiver = Rc::new(());
+    /// manager.add_flow_handler(&bus, &receiver, |_, _, _| ControlFlow::Break(()));
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn add_flow_handler<R>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: fn(&R, &E::Source, &E::Args) -> ControlFlow<()>,
+    ) -> RegistrationId
+    where
+        R: ?Sized + 'static,
+    {
+        let entry = HandlerEntry::<Local, E, R, ControlFlow<()>>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_listener`](Self::add_listener) for the next event only: removed before it is
+    /// called, so a re-entrant delivery never calls it twice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.add_listener_once(&bus, &view);
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn add_listener_once<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry::<Local, L>::new(listener));
+        self.register::<L, _>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_handler`](Self::add_handler) for the next event only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let receiver = Rc::new(());
+    /// manager.add_handler_once(&bus, &receiver, |_, _, _| {});
+    /// manager.deliver_event(&bus, &());
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn add_handler_once<R>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> RegistrationId
+    where
+        R: ?Sized + 'static,
+    {
+        let entry = Once::new(HandlerEntry::<Local, E, R>::new(receiver, handler));
+        self.register::<R, _>(Target::Source(source, None), entry).id
+    }
+
+    /// [`add_listener`](Self::add_listener), removed when the returned guard is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let subscription = manager.subscribe(&bus, &view);
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// drop(subscription);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::<Local, L>::new(listener);
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_handler`](Self::add_handler), removed when the returned guard is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let receiver = Rc::new(());
+    /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
+    /// assert!(subscription.unsubscribe());
+    /// ```
+    pub fn subscribe_handler<R>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: fn(&R, &E::Source, &E::Args),
+    ) -> Subscription
+    where
+        R: ?Sized + 'static,
+    {
+        let entry = HandlerEntry::<Local, E, R>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// [`add_listener_once`](Self::add_listener_once), removed when the guard is dropped if it
+    /// has not fired yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let subscription = manager.subscribe_once(&bus, &view);
+    /// manager.deliver_event(&bus, &());
+    /// assert!(!subscription.unsubscribe(), "fired, so gone");
+    /// ```
+    pub fn subscribe_once<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = Once::new(ListenerEntry::<Local, L>::new(listener));
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// Removes the most recent registration of `listener` on `source`: pass the `Rc` that was
+    /// registered (`&view`); false if there is none. O(1) expected at any position.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.add_listener(&bus, &view);
+    /// assert!(manager.remove_listener(&bus, &view));
+    /// assert!(!manager.remove_listener(&bus, &view));
+    /// ```
+    #[must_use = "false means nothing was registered for this listener on this source"]
+    pub fn remove_listener<L>(&self, source: &E::Source, listener: &Rc<L>) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        self.remove_listener_by_ref(source, &**listener)
+    }
+
+    /// [`remove_listener`](Self::remove_listener) from a plain reference, as inside the
+    /// listener itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.add_listener(&bus, &view);
+    /// assert!(manager.remove_listener_by_ref(&bus, &*view));
+    /// ```
+    #[must_use = "false means nothing was registered for this listener on this source"]
+    pub fn remove_listener_by_ref<L>(&self, source: &E::Source, listener: &L) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        self.engine
+            .remove_listener_in(source, None, addr_of(listener))
+    }
+
+    /// Removes the registration `id` of `source`; false if it is not registered there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let id = manager.add_listener(&bus, &view);
+    /// assert!(manager.remove_registration(&bus, id));
+    /// assert!(!manager.remove_registration(&bus, id));
+    /// ```
+    #[must_use = "false means `id` was not registered on this source"]
+    pub fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
+        self.engine.remove_registration(source, id)
+    }
+
+    /// Delivers `args` from `source` to its live listeners: one table lookup, one snapshot,
+    /// no allocation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.deliver_event(&bus, &()); // no listeners: delivers to none
+    /// ```
+    pub fn deliver_event(&self, source: &E::Source, args: &E::Args) {
+        self.engine.deliver(source, args);
+    }
+
+    /// Registrations on `source` (receivers that died but are not pruned yet included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn listener_count(&self, source: &E::Source) -> usize {
+        self.engine.listener_count(source)
+    }
+
+    /// Asks for a full pass, run as the manager's mode says.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.schedule_cleanup();
+    /// manager.run_pending_cleanup();
+    /// ```
+    pub fn schedule_cleanup(&self) {
+        Engine::<Local, E>::request_full_pass(&self.engine);
+    }
+
+    /// Runs a full pass now: every dead registration and dead source goes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.add_listener(&bus, &view);
+    /// drop(view);
+    /// assert_eq!(manager.purge().entries_purged, 1);
+    /// ```
+    pub fn purge(&self) -> PurgeReport {
+        self.engine.run_full_pass()
+    }
+
+    /// Runs this manager's pending pass, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// assert_eq!(manager.run_pending_cleanup().entries_purged, 0);
+    /// ```
+    pub fn run_pending_cleanup(&self) -> PurgeReport {
+        self.engine.run_pending_pass()
+    }
+
+    /// The manager's cleanup mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// assert_eq!(manager.cleanup_mode(), weak_events::unsync::CleanupMode::Idle);
+    /// ```
+    pub fn cleanup_mode(&self) -> CleanupMode {
+        CleanupMode::from_shared(self.engine.cleanup_state().mode())
+    }
+
+    /// Sets the manager's cleanup mode; a pass already pending goes to the new mode's runner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// use weak_events::unsync::CleanupMode;
+    /// manager.set_cleanup_mode(CleanupMode::Inline);
+    /// assert_eq!(manager.cleanup_mode(), CleanupMode::Inline);
+    /// ```
+    pub fn set_cleanup_mode(&self, mode: CleanupMode) {
+        Engine::<Local, E>::set_cleanup_mode(&self.engine, Some(mode.to_shared()));
+    }
+
+    /// Counts of sources, registrations (alive and dead) and cleanup work.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.add_listener(&bus, &view);
+    /// let stats = manager.stats();
+    /// assert_eq!((stats.sources, stats.registrations, stats.alive), (1, 1, 1));
+    /// ```
+    pub fn stats(&self) -> ManagerStats {
+        self.engine.stats()
+    }
+
+    /// Sets the registrations per source past which an add warns (`None`: never); see
+    /// [`crate::set_threshold_hook`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// manager.set_listener_threshold(Some(10));
+    /// assert_eq!(manager.listener_threshold(), Some(10));
+    /// ```
+    pub fn set_listener_threshold(&self, threshold: Option<usize>) {
+        self.engine.set_threshold(threshold);
+    }
+
+    /// The listener threshold ([`crate::DEFAULT_LISTENER_THRESHOLD`] unless set).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// assert_eq!(manager.listener_threshold(), Some(weak_events::DEFAULT_LISTENER_THRESHOLD));
+    /// ```
+    pub fn listener_threshold(&self) -> Option<usize> {
+        self.engine.threshold()
+    }
+}
+
+impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
+    /// Registers `listener` for the kind's static events (no source).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// manager.add_static_listener(&app);
+    /// manager.deliver_static(&());
+    /// assert_eq!(manager.stats().static_registrations, 1);
+    /// ```
+    pub fn add_static_listener<L>(&self, listener: &Rc<L>) -> RegistrationId
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::<Local, L>::new(listener);
+        self.register::<L, _>(Target::Static, entry).id
+    }
+
+    /// Registers `handler`, called with `receiver` (held weakly), for the static events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// let receiver = Rc::new(());
+    /// let id = manager.add_static_handler(&receiver, |_, _, _| {});
+    /// assert!(manager.remove_static_registration(id));
+    /// ```
+    pub fn add_static_handler<R>(
+        &self,
+        receiver: &Rc<R>,
+        handler: fn(&R, &(), &E::Args),
+    ) -> RegistrationId
+    where
+        R: ?Sized + 'static,
+    {
+        let entry = HandlerEntry::<Local, E, R>::new(receiver, handler);
+        self.register::<R, _>(Target::Static, entry).id
+    }
+
+    /// [`add_static_listener`](Self::add_static_listener), removed when the guard is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// let subscription = manager.subscribe_static(&app);
+    /// drop(subscription);
+    /// assert_eq!(manager.stats().static_registrations, 0);
+    /// ```
+    pub fn subscribe_static<L>(&self, listener: &Rc<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        let entry = ListenerEntry::<Local, L>::new(listener);
+        self.register::<L, _>(Target::Static, entry).into_guard()
+    }
+
+    /// Removes the most recent static registration of `listener`; false if there is none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// manager.add_static_listener(&app);
+    /// assert!(manager.remove_static_listener(&app));
+    /// assert!(!manager.remove_static_listener(&app));
+    /// ```
+    #[must_use = "false means nothing was registered for this listener"]
+    pub fn remove_static_listener<L>(&self, listener: &Rc<L>) -> bool
+    where
+        L: WeakEventListener<E> + ?Sized + 'static,
+    {
+        self.engine
+            .statics()
+            .remove_listener(None, addr_of(&**listener))
+    }
+
+    /// Removes the static registration `id`; false if it is not one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// let id = manager.add_static_listener(&app);
+    /// assert!(manager.remove_static_registration(id));
+    /// ```
+    #[must_use = "false means `id` is not a static registration of this manager"]
+    pub fn remove_static_registration(&self, id: RegistrationId) -> bool {
+        self.engine.statics().remove_id(id.0)
+    }
+
+    /// Delivers `args` to the static listeners.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # enum Quit {}
+    /// # impl WeakEvent for Quit { type Source = (); type Args = (); }
+    /// # struct App;
+    /// # impl WeakEventListener<Quit> for App { fn receive_weak_event(&self, _: &(), _: &()) {} }
+    /// # let manager = WeakEventManager::<Quit>::new();
+    /// # let app = Rc::new(App);
+    /// manager.deliver_static(&()); // none registered: delivers to none
+    /// ```
+    pub fn deliver_static(&self, args: &E::Args) {
+        self.engine.deliver_static(args);
+    }
+}
+
+impl<E: WeakEvent> Registered<Local, E> {
+    /// A guard that removes the registration when dropped.
+    fn into_guard(self) -> Subscription {
+        let list: Rc<dyn Unregister> = self.state;
+        Subscription {
+            guard: Guard::new(list, self.id),
+        }
+    }
+}
+
+impl<E: WeakEvent> Default for WeakEventManager<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: WeakEvent> Clone for WeakEventManager<E> {
+    /// Another handle to the same manager.
+    fn clone(&self) -> Self {
+        WeakEventManager {
+            engine: Rc::clone(&self.engine),
+        }
+    }
+}
+
+impl<E: WeakEvent> fmt::Debug for WeakEventManager<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakEventManager")
+            .field("event", &std::any::type_name::<E>())
+            .field("sources", &self.engine.source_count())
+            .field("cleanup", self.engine.cleanup_state())
+            .finish()
+    }
+}
+
+/// The RAII guard of the thread-affine flavour: the `Rc` twin of [`crate::Subscription`],
+/// `!Send`. Removes its registration when dropped; [`detach`](Self::detach) keeps it.
+///
+/// # Examples
+///
+/// ```
+/// # use std::rc::Rc;
+/// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+/// # struct Bus;
+/// # enum Ping {}
+/// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// # struct View;
+/// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, view) = (Rc::new(Bus), Rc::new(View));
+/// {
+///     let _subscription = manager.subscribe(&bus, &view);
+///     assert_eq!(manager.listener_count(&bus), 1);
+/// }
+/// assert_eq!(manager.listener_count(&bus), 0);
+/// ```
+#[must_use = "dropping a Subscription removes the registration at once; call `detach` to keep it"]
+#[clippy::has_significant_drop]
+pub struct Subscription {
+    guard: Guard<Local, dyn Unregister>,
+}
+
+impl Subscription {
+    /// The registration's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let subscription = manager.subscribe(&bus, &view);
+    /// assert!(manager.remove_registration(&bus, subscription.id()));
+    /// ```
+    pub fn id(&self) -> RegistrationId {
+        self.guard.id()
+    }
+
+    /// Removes the registration now; false if it was gone already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let subscription = manager.subscribe(&bus, &view);
+    /// assert!(subscription.unsubscribe());
+    /// ```
+    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
+    pub fn unsubscribe(mut self) -> bool {
+        self.guard.remove()
+    }
+
+    /// Gives the guard up: the registration stays (weakly) until removed by id or pruned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::rc::Rc;
+    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    /// # struct Bus;
+    /// # enum Ping {}
+    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// # struct View;
+    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    /// # let manager = WeakEventManager::<Ping>::new();
+    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
+    /// let id = manager.subscribe(&bus, &view).detach();
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// assert!(manager.remove_registration(&bus, id));
+    /// ```
+    pub fn detach(mut self) -> RegistrationId {
+        self.guard.detach()
+    }
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.guard.debug("Subscription", f)
+    }
+}
