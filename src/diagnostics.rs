@@ -9,11 +9,11 @@
 //! the add already holds. The report walks every manager's table.
 
 use std::backtrace::Backtrace;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::AddAssign;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use crate::cleanup::DoublingMark;
@@ -143,7 +143,8 @@ where
         return;
     }
     let backtrace = Arc::new(Backtrace::force_capture());
-    let probe: Weak<dyn Probe + Send + Sync> = Arc::downgrade(node) as Weak<dyn Probe + Send + Sync>;
+    let probe: Weak<dyn Probe + Send + Sync> =
+        Arc::downgrade(node) as Weak<dyn Probe + Send + Sync>;
     lock_profiler().push(event, receiver, probe, backtrace);
 }
 
@@ -162,11 +163,8 @@ pub(crate) fn note_local_registration<T>(
     let probe: std::rc::Weak<dyn Probe> = Rc::downgrade(node) as std::rc::Weak<dyn Probe>;
     // A registration made while the thread's locals are being destroyed is not recorded.
     let backtrace = Arc::new(Backtrace::force_capture());
-    let _ = LOCAL_PROFILER.try_with(|local| {
-        local
-            .borrow_mut()
-            .push(event, receiver, probe, backtrace)
-    });
+    let _ =
+        LOCAL_PROFILER.try_with(|local| local.borrow_mut().push(event, receiver, probe, backtrace));
 }
 
 /// Starts dispose profiling: every registration made from now on records where it was made.

@@ -403,9 +403,10 @@ impl<F: Flavor, E: Kind<F, Source = ()>> Engine<F, E> {
 impl<F: Flavor, E: Kind<F>> Engine<F, E> {
     /// Removes `state` from the table if it is still there.
     pub(crate) fn forget(&self, state: &SourceState<F, E>) {
-        if self.table.remove_if(state.key(), |current| {
-            std::ptr::eq(&**current, state)
-        }) {
+        if self
+            .table
+            .remove_if(state.key(), |current| std::ptr::eq(&**current, state))
+        {
             self.sources.fetch_sub(1, Ordering::Relaxed);
         }
     }

@@ -4,12 +4,12 @@
 //! listener) or a plain `fn` (a handler); [`Once`] wraps either for a registration that fires
 //! once. Delivery is one virtual call per listener, whatever the kind of entry.
 
-use std::ops::ControlFlow;
-pub(crate) use crate::flavor::addr_of;
 use crate::engine::Kind;
+pub(crate) use crate::flavor::addr_of;
 use crate::flavor::{Flavor, Shared};
 use crate::sync::{AtomicBool, Ordering};
 use crate::{WeakEvent, WeakEventListener};
+use std::ops::ControlFlow;
 
 /// Whether a registration's receiver is alive; free of the event kind, so that diagnostics can
 /// probe registrations of every kind.

@@ -48,7 +48,8 @@ pub(crate) trait Flavor: Sized + 'static {
     fn lock<T: 'static>(lock: &Self::Lock<T>) -> Self::Guard<'_, T>;
     fn new_signal() -> Self::Signal;
     /// Waits for `notify_all` (never called by [`Local`]: one thread never waits for itself).
-    fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>) -> Self::Guard<'a, T>;
+    fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>)
+        -> Self::Guard<'a, T>;
     fn notify_all(signal: &Self::Signal);
 }
 
@@ -196,7 +197,11 @@ impl<V: Clone> TableOps<V> for LocalTable<V> {
     }
 
     fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
-        self.map.borrow_mut().entry(key).or_insert_with(make).clone()
+        self.map
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(make)
+            .clone()
     }
 
     fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {

@@ -30,8 +30,8 @@
 //! before the node is published under the mutex, and read under the mutex or from a snapshot
 //! taken under it.
 
-use std::collections::HashMap;
 use crate::flavor::Flavor;
+use std::collections::HashMap;
 
 use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
@@ -84,7 +84,10 @@ pub(crate) type Snapshot<F, T> = <F as Flavor>::Ptr<Vec<<F as Flavor>::Ptr<Node<
 
 /// Vectors that left a list; drop them after releasing the lock that guards the list.
 #[must_use = "drop garbage after releasing the list's lock"]
-pub(crate) struct Garbage<F: Flavor, T: ?Sized + 'static>(#[allow(dead_code)] Option<Snapshot<F, T>>, Vec<Snapshot<F, T>>);
+pub(crate) struct Garbage<F: Flavor, T: ?Sized + 'static>(
+    #[allow(dead_code)] Option<Snapshot<F, T>>,
+    Vec<Snapshot<F, T>>,
+);
 
 impl<F: Flavor, T: ?Sized + 'static> Garbage<F, T> {
     fn none() -> Self {
@@ -248,7 +251,10 @@ impl<F: Flavor, T: ?Sized + 'static> Slots<F, T> {
     }
 
     /// Removes the last registration whose value satisfies `pred`.
-    pub(crate) fn remove_last(&mut self, mut pred: impl FnMut(&T) -> bool) -> (bool, Garbage<F, T>) {
+    pub(crate) fn remove_last(
+        &mut self,
+        mut pred: impl FnMut(&T) -> bool,
+    ) -> (bool, Garbage<F, T>) {
         let found = self
             .vec
             .iter()
@@ -528,7 +534,11 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     }
 
     /// Appends `node` to the list of `topic` (`None`: the main list) under a fresh id.
-    pub(crate) fn push(&mut self, topic: Option<&str>, node: F::Ptr<Node<T>>) -> (u64, Garbage<F, T>) {
+    pub(crate) fn push(
+        &mut self,
+        topic: Option<&str>,
+        node: F::Ptr<Node<T>>,
+    ) -> (u64, Garbage<F, T>) {
         let Some(topic) = topic else {
             return self.main.push(node);
         };

@@ -172,7 +172,11 @@ impl<E: WeakEvent> WeakEventManager<E> {
     }
 
     /// The one registration path every form below wraps.
-    fn register<R: ?Sized, X>(&self, target: Target<'_, Shared, E>, entry: X) -> Registered<Shared, E>
+    fn register<R: ?Sized, X>(
+        &self,
+        target: Target<'_, Shared, E>,
+        entry: X,
+    ) -> Registered<Shared, E>
     where
         X: Entry<Shared, E> + Send + Sync + 'static,
     {

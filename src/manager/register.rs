@@ -43,7 +43,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = ListenerEntry::new(listener);
-        self.register::<L, _>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// Registers `receiver` with a plain `fn` to call for the events of `source`.
@@ -100,7 +101,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// Registers `listener` for one event of `source`: the first delivery that reaches it
@@ -134,7 +136,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::new(listener));
-        self.register::<L, _>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_handler`](Self::add_handler) for one event of `source`; see
@@ -168,7 +171,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::new(receiver, handler));
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_listener`](Self::add_listener) returning a guard that removes the registration
@@ -344,7 +348,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: Send + Sync + ?Sized + 'static,
     {
         let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_flow_handler`](Self::add_flow_handler) returning a guard.

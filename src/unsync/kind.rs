@@ -181,8 +181,9 @@ impl<E: WeakEvent> Kind<Local> for E {
         // replaced meanwhile.
         let _ = match hook {
             Hook::Event(token) => E::event(source).is_some_and(|event| event.unsubscribe(token)),
-            Hook::Notice(token) => E::drop_notice(source)
-                .is_some_and(|notice| notice.event().unsubscribe(token)),
+            Hook::Notice(token) => {
+                E::drop_notice(source).is_some_and(|notice| notice.event().unsubscribe(token))
+            }
         };
     }
 

@@ -207,7 +207,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = ListenerEntry::<Local, L>::new(listener);
-        self.register::<L, _>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// Registers `handler`, called with `receiver` (held weakly) for the events of `source`.
@@ -240,7 +241,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: ?Sized + 'static,
     {
         let entry = HandlerEntry::<Local, E, R>::new(receiver, handler);
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_handler`](Self::add_handler) whose handler returns `Break(())` to remove its own
@@ -274,7 +276,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: ?Sized + 'static,
     {
         let entry = HandlerEntry::<Local, E, R, ControlFlow<()>>::new(receiver, handler);
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_listener`](Self::add_listener) for the next event only: removed before it is
@@ -301,7 +304,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         L: WeakEventListener<E> + ?Sized + 'static,
     {
         let entry = Once::new(ListenerEntry::<Local, L>::new(listener));
-        self.register::<L, _>(Target::Source(source, None), entry).id
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_handler`](Self::add_handler) for the next event only.
@@ -333,7 +337,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
         R: ?Sized + 'static,
     {
         let entry = Once::new(HandlerEntry::<Local, E, R>::new(receiver, handler));
-        self.register::<R, _>(Target::Source(source, None), entry).id
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
     }
 
     /// [`add_listener`](Self::add_listener), removed when the returned guard is dropped.

@@ -51,8 +51,8 @@ mod kind;
 mod manager;
 
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
-pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
 pub(crate) use cleanup::managers;
+pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
 pub use manager::{Subscription, WeakEventManager};
