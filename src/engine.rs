@@ -40,9 +40,11 @@ pub(crate) trait Kind<F: Flavor>: Sized + 'static {
     type Args: ?Sized + 'static;
     /// A registration, type-erased (`dyn Entry + Send + Sync` in the thread-safe flavour).
     type Entry: ?Sized + Entry<F, Self> + 'static;
-    /// Whether a delivery that met dead receivers prunes its source in place when it is over
-    /// (the thread-affine flavour), rather than asking the cleanup runner for a pass.
-    const PRUNES_AFTER_DELIVERY: bool;
+    /// Whether a pass over one source (asked for by a delivery that met dead receivers, or by
+    /// an add that doubled the source's list) runs in place at once when no delivery of that
+    /// source is under way (the thread-affine flavour: no other thread, so no lock to wait
+    /// for), rather than going to the cleanup runner.
+    const PRUNES_IN_PLACE: bool;
 
     /// Which of a source's lists `args` reaches.
     fn reach(args: &Self::Args) -> Reach<'_>;
@@ -175,7 +177,7 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
         added: Added,
     ) -> Registered<F, E> {
         if added.grew {
-            Self::request_pass_over(this, state);
+            SourceState::<F, E>::prune_or_request(state);
         }
         if let Some(listeners) = added.crossed {
             diagnostics::warn_threshold(ThresholdWarning {

@@ -267,7 +267,7 @@ impl<E: WeakEvent> Kind<Shared> for E {
     type Source = <E as WeakEvent>::Source;
     type Args = <E as WeakEvent>::Args;
     type Entry = dyn Entry<Shared, E> + Send + Sync;
-    const PRUNES_AFTER_DELIVERY: bool = false;
+    const PRUNES_IN_PLACE: bool = false;
 
     fn reach(args: &<E as WeakEvent>::Args) -> Reach<'_> {
         <E as WeakEvent>::reach(args)

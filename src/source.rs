@@ -384,10 +384,11 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         }
     }
 
-    /// What a delivery that met dead receivers does once it is over: prunes the source's lists
-    /// in place if the flavour does that and no other delivery holds them, else asks for a pass.
-    fn after_dead(this: &F::Ptr<Self>) {
-        if E::PRUNES_AFTER_DELIVERY && !this.is_marked() {
+    /// A pass over this source, asked for by a delivery that met dead receivers (once it is
+    /// over) or by an add that doubled the list: in place now if the flavour prunes in place and
+    /// no delivery holds the lists, else a request to the cleanup runner.
+    pub(crate) fn prune_or_request(this: &F::Ptr<Self>) {
+        if E::PRUNES_IN_PLACE && !this.is_marked() {
             if let Some(report) = this.prune_in_place() {
                 if let Some(owner) = F::upgrade(&this.owner) {
                     owner.cleanup_state().record_pass(report);
@@ -441,7 +442,7 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
     drop(snapshot);
     if dead > 0 {
         if let Some(state) = state() {
-            SourceState::<F, E>::after_dead(&state);
+            SourceState::<F, E>::prune_or_request(&state);
         }
     }
     panics.resume();

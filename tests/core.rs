@@ -1,7 +1,7 @@
 //! The core semantics, through the public API, for both flavours from one source: the suite is
 //! a macro expanded once in a module for the root flavour (`Arc`, `Send + Sync`) and once for
 //! `weak_events::unsync` (`Rc`). Each module names its flavour's types; the two differ only in
-//! `PRUNES_AFTER_DELIVERY` (the thread-affine flavour prunes a source as a delivery that met
+//! `PRUNES_IN_PLACE` (the thread-affine flavour prunes a source as a delivery that met
 //! dead receivers returns) and in the cleanup mode that waits for the application.
 
 macro_rules! core_suite {
@@ -145,7 +145,7 @@ macro_rules! core_suite {
                 "the dropped receiver is not called again"
             );
 
-            if PRUNES_AFTER_DELIVERY {
+            if PRUNES_IN_PLACE {
                 // The delivery that met the dead receiver pruned it as it returned.
                 let stats = manager.stats();
                 assert_eq!((stats.registrations, stats.alive, stats.dead), (1, 1, 0));
@@ -528,7 +528,7 @@ macro_rules! core_suite {
             drop(listener);
             manager.deliver_static(&5);
             assert_eq!(entries(&log), [1, 105], "dead static listener not called");
-            if PRUNES_AFTER_DELIVERY {
+            if PRUNES_IN_PLACE {
                 assert_eq!(manager.stats().cleanup.entries_purged, 1, "pruned by that delivery");
             } else {
                 assert_eq!(manager.stats().dead, 1);
@@ -788,7 +788,7 @@ mod shared {
 
     /// The mode in which passes wait for the application.
     const WAITING: CleanupMode = CleanupMode::Manual;
-    const PRUNES_AFTER_DELIVERY: bool = false;
+    const PRUNES_IN_PLACE: bool = false;
     /// What a closure listener must be in this flavour.
     trait Bound: Send + Sync {}
     impl<T: Send + Sync> Bound for T {}
@@ -802,7 +802,7 @@ mod unsync {
     use weak_events::unsync::{CleanupMode, Event, WeakEvent, WeakEventListener, WeakEventManager};
 
     const WAITING: CleanupMode = CleanupMode::Idle;
-    const PRUNES_AFTER_DELIVERY: bool = true;
+    const PRUNES_IN_PLACE: bool = true;
     trait Bound {}
     impl<T> Bound for T {}
 

@@ -159,7 +159,7 @@ impl<E: WeakEvent> Kind<Local> for E {
     type Source = <E as WeakEvent>::Source;
     type Args = <E as WeakEvent>::Args;
     type Entry = dyn Entry<Local, E>;
-    const PRUNES_AFTER_DELIVERY: bool = true;
+    const PRUNES_IN_PLACE: bool = true;
 
     fn reach(_: &<E as WeakEvent>::Args) -> Reach<'_> {
         Reach::Main

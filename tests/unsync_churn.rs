@@ -1,0 +1,295 @@
+//! Churn for the thread-affine flavour: millions of short-lived sources, receivers and managers,
+//! and thousands of short-lived threads using `current()`, in the default `Idle` mode with a
+//! program that never reaches an idle point (it never calls `run_pending_cleanup`). Each
+//! scenario bounds what is left after settling: table entries, and the bytes the process still
+//! holds (a counting allocator), which sees any queue or list that grows.
+//!
+//! Not run under valgrind by `.ci/run`. Each scenario prints its figures
+//! (`cargo test --release --test unsync_churn -- --nocapture`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::Mutex;
+
+use weak_events::unsync::{DropNotice, Event, WeakEvent, WeakEventListener, WeakEventManager};
+
+/// Counts the bytes allocated and not yet freed, process-wide.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: forwarded as is to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The scenarios measure process-wide bytes: they run one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn live() -> isize {
+    LIVE.load(Ordering::SeqCst)
+}
+
+/// Cycles per scenario: millions in release, fewer in a debug build (the bounds do not depend
+/// on the count).
+const CYCLES: usize = if cfg!(debug_assertions) {
+    200_000
+} else {
+    1_000_000
+};
+
+/// What may stay allocated after a scenario: far less than one byte per cycle, far more than
+/// the tables' floors.
+const BYTES_LEFT: isize = 64 * 1024;
+
+/// A source with an `Event`, one with a `DropNotice`, and one with neither.
+struct Button {
+    clicked: Event<()>,
+    notice: DropNotice,
+}
+
+impl Button {
+    fn new() -> Rc<Button> {
+        Rc::new(Button {
+            clicked: Event::new(),
+            notice: DropNotice::new(),
+        })
+    }
+}
+
+enum Clicked {}
+impl WeakEvent for Clicked {
+    type Source = Button;
+    type Args = ();
+    fn event(button: &Button) -> Option<&Event<()>> {
+        Some(&button.clicked)
+    }
+}
+
+enum Announced {}
+impl WeakEvent for Announced {
+    type Source = Button;
+    type Args = ();
+    fn drop_notice(button: &Button) -> Option<&DropNotice> {
+        Some(&button.notice)
+    }
+}
+
+enum Silent {}
+impl WeakEvent for Silent {
+    type Source = Button;
+    type Args = ();
+}
+
+struct View {
+    calls: Cell<usize>,
+}
+
+impl<E: WeakEvent> WeakEventListener<E> for View {
+    fn receive_weak_event(&self, _: &E::Source, _: &E::Args) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+fn view() -> Rc<View> {
+    Rc::new(View {
+        calls: Cell::new(0),
+    })
+}
+
+/// Sources die in churn; the manager's table stays bounded and nothing accumulates elsewhere.
+fn churn_sources<E: WeakEvent<Source = Button>>() -> (usize, isize) {
+    let manager = WeakEventManager::<E>::new();
+    let receiver = view();
+    // Warm-up: the tables' first growth is not what is measured.
+    for _ in 0..1024 {
+        manager.add_listener(&Button::new(), &receiver);
+    }
+    let before = live();
+    let mut peak = 0;
+    for i in 0..CYCLES {
+        let source = Button::new();
+        manager.add_listener(&source, &receiver);
+        drop(source);
+        if i % 4096 == 0 {
+            peak = peak.max(manager.stats().sources);
+        }
+    }
+    let grown = live() - before;
+    (peak.max(manager.stats().sources), grown)
+}
+
+#[test]
+fn dead_sources_stay_bounded_without_an_idle_point() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for (name, (peak, grown)) in [
+        ("with an Event", churn_sources::<Clicked>()),
+        ("with a DropNotice", churn_sources::<Announced>()),
+        ("announcing nothing", churn_sources::<Silent>()),
+    ] {
+        println!("sources {name}: peak table {peak}, {grown} bytes grown over {CYCLES} cycles");
+        // The walk on add runs when the table doubles from what the last one left.
+        assert!(peak <= 32, "{name}: {peak} sources in the table");
+        assert!(grown < BYTES_LEFT, "{name}: {grown} bytes left behind");
+    }
+}
+
+#[test]
+fn dead_receivers_on_a_live_source_stay_bounded_with_or_without_deliveries() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for delivering in [false, true] {
+        let manager = WeakEventManager::<Clicked>::new();
+        let source = Button::new();
+        let keeper = view();
+        manager.add_listener(&source, &keeper);
+        let before = live();
+        let mut peak = 0;
+        for i in 0..CYCLES {
+            let receiver = view();
+            manager.add_listener(&source, &receiver);
+            drop(receiver);
+            if delivering && i % 64 == 0 {
+                source.clicked.raise(&());
+            }
+            if i % 4096 == 0 {
+                peak = peak.max(manager.listener_count(&source));
+            }
+        }
+        let grown = live() - before;
+        println!(
+            "receivers (delivering: {delivering}): peak list {peak}, {grown} bytes grown over \
+             {CYCLES} cycles"
+        );
+        // A list that doubles is pruned on the add that doubled it.
+        assert!(peak <= 64, "{peak} registrations on one source");
+        assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
+        source.clicked.raise(&());
+        assert!(keeper.calls.get() > 0, "the live listener is still called");
+    }
+}
+
+#[test]
+fn short_lived_managers_leave_nothing_behind() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let source = Button::new();
+    let receiver = view();
+    let before = live();
+    for _ in 0..CYCLES {
+        let manager = WeakEventManager::<Clicked>::new();
+        manager.add_listener(&source, &receiver);
+        source.clicked.raise(&());
+        drop(manager);
+    }
+    let grown = live() - before;
+    println!("managers: {grown} bytes grown over {CYCLES} managers");
+    assert!(source.clicked.is_empty(), "every manager detached");
+    assert_eq!(receiver.calls.get(), CYCLES);
+    assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
+    let rows = weak_events::report().rows;
+    assert!(
+        !rows.iter().any(|row| row.event.ends_with("Clicked")),
+        "no manager of this thread is left in the report: {rows:?}"
+    );
+}
+
+#[test]
+fn current_on_many_short_lived_threads_does_not_grow() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    const THREADS: usize = 2_000;
+    let run = || {
+        let button = Button::new();
+        let receiver = view();
+        WeakEventManager::<Clicked>::current().add_listener(&button, &receiver);
+        WeakEventManager::<Silent>::current().add_listener(&button, &receiver);
+        button.clicked.raise(&());
+        assert_eq!(receiver.calls.get(), 1);
+    };
+    // Warm-up: the runtime's own per-thread structures.
+    for _ in 0..64 {
+        std::thread::spawn(run).join().unwrap();
+    }
+    let before = live();
+    for _ in 0..THREADS {
+        std::thread::spawn(run).join().unwrap();
+    }
+    let grown = live() - before;
+    println!("current() on {THREADS} threads: {grown} bytes grown");
+    assert!(
+        grown < BYTES_LEFT,
+        "{grown} bytes left behind by ended threads"
+    );
+}
+
+/// Set by the destructor below: what `try_current` answered while the thread's locals were being
+/// destroyed, and whether `current()` gave a usable manager.
+static LATE_TRY_CURRENT_WAS_NONE: AtomicBool = AtomicBool::new(false);
+static LATE_CURRENT_DELIVERED: AtomicBool = AtomicBool::new(false);
+
+struct LateUser;
+
+impl Drop for LateUser {
+    fn drop(&mut self) {
+        LATE_TRY_CURRENT_WAS_NONE.store(
+            WeakEventManager::<Clicked>::try_current().is_none(),
+            Ordering::SeqCst,
+        );
+        let manager = WeakEventManager::<Clicked>::current();
+        let (button, receiver) = (Button::new(), view());
+        manager.add_listener(&button, &receiver);
+        button.clicked.raise(&());
+        LATE_CURRENT_DELIVERED.store(receiver.calls.get() == 1, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    static LATE: LateUser = const { LateUser };
+}
+
+/// Runs in a child process: a panic in a thread-local destructor aborts the process, and must
+/// fail this test, not the whole binary.
+#[test]
+fn current_while_the_threads_locals_are_destroyed_is_a_documented_answer() {
+    const CHILD: &str = "WEAK_EVENTS_LATE_CURRENT_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let name = "current_while_the_threads_locals_are_destroyed_is_a_documented_answer";
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "the child failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return;
+    }
+    let thread = std::thread::spawn(|| {
+        // Registered first, so destroyed after the manager map (destructors run in reverse).
+        LATE.with(|_| {});
+        let _ = WeakEventManager::<Clicked>::current();
+    });
+    thread.join().expect("the thread ended cleanly");
+    assert!(
+        LATE_TRY_CURRENT_WAS_NONE.load(Ordering::SeqCst),
+        "try_current says the thread's managers are gone"
+    );
+    assert!(
+        LATE_CURRENT_DELIVERED.load(Ordering::SeqCst),
+        "current() still gives a working (private) manager"
+    );
+}
