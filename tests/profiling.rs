@@ -1,4 +1,5 @@
-//! Dispose profiling and the process-wide report. One test: profiling is process-wide.
+//! Dispose profiling and the report, for both flavours. Profiling is process-wide: each test
+//! filters what its mark lists by its own event kind.
 
 mod common;
 
@@ -79,4 +80,71 @@ impl DeliverCheck for WeakEventManager<Ping> {
     fn deliver_event_check(&self, bus: &Bus) {
         bus.ping.raise(&0);
     }
+}
+
+/// The thread-affine flavour's kind for the test below.
+enum Tap {}
+impl weak_events::unsync::WeakEvent for Tap {
+    type Source = ();
+    type Args = ();
+}
+
+static UNSYNC_WARNINGS: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+
+#[test]
+fn profiling_the_report_and_the_threshold_see_the_unsync_flavour_too() {
+    use std::rc::Rc;
+    use weak_events::unsync;
+
+    weak_events::set_threshold_hook(Some(|warning| {
+        UNSYNC_WARNINGS
+            .lock()
+            .unwrap()
+            .push((warning.event.to_string(), warning.listeners));
+    }));
+    let manager = unsync::WeakEventManager::<Tap>::new();
+    manager.set_listener_threshold(Some(2));
+    let mark = weak_events::start_profiling();
+    let kept = Rc::new(1_u8);
+    let dropped = Rc::new(2_u8);
+    manager.add_static_handler(&kept, |_, _, _| {});
+    manager.add_static_handler(&dropped, |_, _, _| {});
+    let listener = Rc::new(Listener);
+    drop(manager.subscribe_static(&listener)); // removed by its guard: not listed
+    manager.add_static_handler(&kept, |_, _, _| {}); // the third: past the threshold of 2
+    drop(dropped);
+    let left: Vec<_> = mark
+        .stop()
+        .into_iter()
+        .filter(|u| u.event.ends_with("Tap"))
+        .collect();
+    assert_eq!(
+        left.iter().map(|u| u.receiver_alive).collect::<Vec<_>>(),
+        [true, false, true],
+        "the registrations still there, oldest first: {left:#?}"
+    );
+    assert!(left[0].backtrace.to_string().contains("profiling.rs"));
+
+    let report = weak_events::report();
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.event.ends_with("Tap"))
+        .expect("a row for this thread's unsync manager");
+    assert_eq!((row.managers, row.alive, row.dead), (1, 2, 1));
+
+    let warnings = UNSYNC_WARNINGS.lock().unwrap().clone();
+    assert!(
+        warnings
+            .iter()
+            .any(|(event, listeners)| event.ends_with("Tap") && *listeners == 3),
+        "{warnings:?}"
+    );
+    weak_events::set_threshold_hook(None);
+}
+
+/// A static listener of `Tap`.
+struct Listener;
+impl weak_events::unsync::WeakEventListener<Tap> for Listener {
+    fn receive_weak_event(&self, _: &(), _: &()) {}
 }

@@ -173,7 +173,7 @@ mod imp {
 mod imp {
     use std::sync::{Arc, Weak};
 
-    use crate::cleanup::{Cleanable, CleanupMode, SharedCleanable};
+    use crate::cleanup::{CleanupMode, SharedCleanable};
 
     /// Inline under loom: a pass runs on the requesting (model) thread.
     pub(crate) const DEFAULT_MODE: CleanupMode = CleanupMode::Inline;
