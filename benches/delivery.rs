@@ -96,6 +96,23 @@ mod deliver_live {
     }
 }
 
+/// The thread-affine flavour against its floor (`Vec<rc::Weak<dyn Fn>>`), the strong peer and
+/// the root flavour, in one group so that their ratios come from one run.
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
+mod unsync_deliver {
+    use super::*;
+    contenders! {
+        #[divan::bench(args = [1, 128])] deliver_live;
+        unsync_private: LocalPrivate<4>,
+        unsync_current: LocalCurrent<4>,
+        unsync_raise: LocalRaise<4>,
+        floor_rc_weak: FloorRcWeak,
+        floor_vec_weak: FloorWeak,
+        signals2: Signals2,
+        ours_private: OursPrivate<4>,
+    }
+}
+
 /// Deliver to `n` registrations of which half are dead, before any cleanup pass.
 #[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 1)]
 mod deliver_half_dead {

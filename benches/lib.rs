@@ -7,6 +7,8 @@
 //!   private one in [`CleanupMode::Manual`] (no background pass runs during a measurement);
 //! - the floor: a bare single-threaded `Vec<Weak<dyn Fn(&u32)>>` walked with `upgrade` then call;
 //! - the strong floor: `Vec<Arc<dyn Fn(&u32)>>`;
+//! - ours, thread-affine: a `weak_events::unsync` manager (private, or this thread's `current()`)
+//!   over `Rc` sources and receivers, and its floor, a bare `Vec<rc::Weak<dyn Fn(&u32)>>`;
 //! - the peers: `signals2` (strong, copy-on-write), `event-listener-primitives` (strong, RAII
 //!   handler ids), and the two thread-safe hand-rolls a user writes today, `Mutex<Vec<Weak<..>>>`
 //!   cloned then upgraded, and `RwLock<Vec<Weak<..>>>` upgraded under the read lock.
@@ -16,6 +18,7 @@
 //! touches (reference counts, locks). [`checked`] delivers `1` once when a contender is built and
 //! asserts that exactly the live receivers were called, so no case measures an empty loop.
 
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
@@ -114,7 +117,7 @@ pub fn pattern(live: usize, dead: usize) -> impl Iterator<Item = bool> {
 }
 
 /// A contender for the delivery cases.
-pub trait Deliver: Sync + Sized {
+pub trait Deliver: Sized {
     /// Whether it holds receivers weakly (only those have a "half of them dead" case).
     const WEAK: bool;
     /// Builds it with `live` live receivers and `dead` receivers dropped without removal.
@@ -815,5 +818,166 @@ impl<const K: usize> Deliver for OursCurrentPair<K> {
     }
     fn deliver(&self, n: u32) {
         WeakEventManager::<Direct<K>>::current().deliver_event(&self.buses[thread_slot()], &n);
+    }
+}
+
+/// The thread-affine flavour's kind delivered with `deliver_event`.
+#[derive(Debug)]
+pub enum LocalDirect<const K: usize> {}
+
+impl<const K: usize> weak_events::unsync::WeakEvent for LocalDirect<K> {
+    type Source = LocalBus;
+    type Args = u32;
+}
+
+/// The thread-affine flavour's kind attached to the source's `unsync::Event`.
+#[derive(Debug)]
+pub enum LocalAttached<const K: usize> {}
+
+impl<const K: usize> weak_events::unsync::WeakEvent for LocalAttached<K> {
+    type Source = LocalBus;
+    type Args = u32;
+    fn event(bus: &LocalBus) -> Option<&weak_events::unsync::Event<u32>> {
+        Some(&bus.event)
+    }
+}
+
+/// A sender of the thread-affine flavour.
+#[derive(Debug, Default)]
+pub struct LocalBus {
+    /// The sender's own event.
+    pub event: weak_events::unsync::Event<u32>,
+}
+
+impl<const K: usize> weak_events::unsync::WeakEventListener<LocalDirect<K>> for Receiver {
+    fn receive_weak_event(&self, _: &LocalBus, n: &u32) {
+        self.on(n);
+    }
+}
+
+impl<const K: usize> weak_events::unsync::WeakEventListener<LocalAttached<K>> for Receiver {
+    fn receive_weak_event(&self, _: &LocalBus, n: &u32) {
+        self.on(n);
+    }
+}
+
+fn register_local<E: weak_events::unsync::WeakEvent<Source = LocalBus, Args = u32>>(
+    manager: &weak_events::unsync::WeakEventManager<E>,
+    bus: &Rc<LocalBus>,
+    live: usize,
+    dead: usize,
+) -> Vec<Rc<Receiver>>
+where
+    Receiver: weak_events::unsync::WeakEventListener<E>,
+{
+    let mut alive = Vec::with_capacity(live);
+    for is_live in pattern(live, dead) {
+        let receiver = Rc::new(Receiver::default());
+        manager.add_listener(bus, &receiver);
+        if is_live {
+            alive.push(receiver);
+        }
+    }
+    alive
+}
+
+/// Ours, thread-affine: a private `unsync` manager, `deliver_event`.
+pub struct LocalPrivate<const K: usize> {
+    manager: weak_events::unsync::WeakEventManager<LocalDirect<K>>,
+    bus: Rc<LocalBus>,
+    _alive: Vec<Rc<Receiver>>,
+}
+
+impl<const K: usize> Deliver for LocalPrivate<K> {
+    const WEAK: bool = true;
+    fn build(live: usize, dead: usize) -> Self {
+        let manager = weak_events::unsync::WeakEventManager::new();
+        let bus = Rc::new(LocalBus::default());
+        let alive = register_local(&manager, &bus, live, dead);
+        LocalPrivate {
+            manager,
+            bus,
+            _alive: alive,
+        }
+    }
+    fn deliver(&self, n: u32) {
+        self.manager.deliver_event(&self.bus, &n);
+    }
+}
+
+/// Ours, thread-affine, through this thread's `current()` on every delivery.
+pub struct LocalCurrent<const K: usize> {
+    bus: Rc<LocalBus>,
+    _alive: Vec<Rc<Receiver>>,
+}
+
+impl<const K: usize> Deliver for LocalCurrent<K> {
+    const WEAK: bool = true;
+    fn build(live: usize, dead: usize) -> Self {
+        let manager = weak_events::unsync::WeakEventManager::<LocalDirect<K>>::current();
+        let bus = Rc::new(LocalBus::default());
+        let alive = register_local(&manager, &bus, live, dead);
+        LocalCurrent { bus, _alive: alive }
+    }
+    fn deliver(&self, n: u32) {
+        weak_events::unsync::WeakEventManager::<LocalDirect<K>>::current()
+            .deliver_event(&self.bus, &n);
+    }
+}
+
+/// Ours, thread-affine, raised through the source's `unsync::Event` (no table lookup).
+pub struct LocalRaise<const K: usize> {
+    _manager: weak_events::unsync::WeakEventManager<LocalAttached<K>>,
+    bus: Rc<LocalBus>,
+    _alive: Vec<Rc<Receiver>>,
+}
+
+impl<const K: usize> Deliver for LocalRaise<K> {
+    const WEAK: bool = true;
+    fn build(live: usize, dead: usize) -> Self {
+        let manager = weak_events::unsync::WeakEventManager::new();
+        let bus = Rc::new(LocalBus::default());
+        let alive = register_local(&manager, &bus, live, dead);
+        LocalRaise {
+            _manager: manager,
+            bus,
+            _alive: alive,
+        }
+    }
+    fn deliver(&self, n: u32) {
+        self.bus.event.raise(&n);
+    }
+}
+
+/// The thread-affine floor: a bare `Vec<rc::Weak<dyn Fn>>`, upgrade then call.
+pub struct FloorRcWeak {
+    list: Vec<std::rc::Weak<dyn Fn(&u32)>>,
+    _alive: Vec<Rc<dyn Fn(&u32)>>,
+}
+
+impl Deliver for FloorRcWeak {
+    const WEAK: bool = true;
+    fn build(live: usize, dead: usize) -> Self {
+        let mut list = Vec::with_capacity(live + dead);
+        let mut alive = Vec::with_capacity(live);
+        for is_live in pattern(live, dead) {
+            let receiver = Receiver::default();
+            let handler: Rc<dyn Fn(&u32)> = Rc::new(move |n: &u32| receiver.on(n));
+            list.push(Rc::downgrade(&handler));
+            if is_live {
+                alive.push(handler);
+            }
+        }
+        FloorRcWeak {
+            list,
+            _alive: alive,
+        }
+    }
+    fn deliver(&self, n: u32) {
+        for weak in &self.list {
+            if let Some(handler) = weak.upgrade() {
+                handler(&n);
+            }
+        }
     }
 }

@@ -143,6 +143,25 @@ fn bytes_per_registration() {
         });
         registration_row_n(name, n, size_of::<RegistrationId>(), tally);
     }
+    // Ours, thread-affine: the same 8,192 on one `Rc` source.
+    {
+        let manager = weak_events::unsync::WeakEventManager::<LocalDirect<20>>::new();
+        let bus = std::rc::Rc::new(LocalBus::default());
+        let receivers: Vec<_> = (0..8_192)
+            .map(|_| std::rc::Rc::new(Receiver::default()))
+            .collect();
+        let ((), tally) = count(|| {
+            for r in &receivers {
+                black_box(manager.add_listener(&bus, r));
+            }
+        });
+        registration_row_n(
+            "unsync_add_listener_8192",
+            8_192,
+            size_of::<RegistrationId>(),
+            tally,
+        );
+    }
     // Ours: the same 8,192, then one removal by identity of a receiver that is not registered:
     // it builds the identity index over all of them and removes nothing.
     {
@@ -342,6 +361,9 @@ fn allocations_per_delivery() {
     per_delivery::<OursPrivate<25>>("ours_private", 128, 0);
     per_delivery::<OursRaise<25>>("ours_raise_private", 128, 0);
     per_delivery::<OursRaiseCurrent<25>>("ours_raise_current", 128, 0);
+    per_delivery::<LocalPrivate<25>>("unsync_private", 128, 0);
+    per_delivery::<LocalCurrent<25>>("unsync_current", 128, 0);
+    per_delivery::<LocalRaise<25>>("unsync_raise", 128, 0);
     per_delivery::<FloorWeak>("floor_vec_weak", 128, 0);
     per_delivery::<FloorStrong>("floor_vec_arc", 128, 0);
     per_delivery::<Signals2>("signals2", 128, 0);

@@ -103,7 +103,7 @@ fn measure(reps: usize, work: &(dyn Fn() + Sync)) -> (Duration, Duration) {
     (median(one), median(two))
 }
 
-fn row<C: Deliver>(table: &str, name: &str, reps: usize) {
+fn row<C: Deliver + Sync>(table: &str, name: &str, reps: usize) {
     let contender = checked::<C>(128, 0);
     let (t1, t2) = measure(reps, &|| contender.deliver(black_box(0)));
     report(table, name, t1, t2);

@@ -7,30 +7,74 @@
 //! # Who owns what
 //!
 //! ```text
-//! WeakEventManager<E>  (manager/: the public face, one-line wrappers)
-//!   └─ Arc<Engine<E>>  (engine.rs: the one registration path, delivery entry points, passes)
-//!        ├─ Table: source address -> Arc<SourceState<E>>   (table.rs: dashmap; loom: RwLock<HashMap>)
-//!        ├─ statics: Arc<SourceState<E>>                    (the list of events with no source)
-//!        ├─ Cleanup<SourceState<E>>                          (cleanup/: flags, dirty queue, counters)
+//! WeakEventManager<E>  (manager/: the public face, one-line wrappers; unsync/manager.rs: its twin)
+//!   └─ Ptr<Engine<F, E>>  (engine.rs: the one registration path, delivery entry points, passes)
+//!        ├─ Table: source address -> Ptr<SourceState<F, E>>  (Shared: dashmap, loom: RwLock<HashMap>;
+//!        │                                                   Local: RefCell<HashMap>)
+//!        ├─ statics: Ptr<SourceState<F, E>>                  (the list of events with no source)
+//!        ├─ Cleanup<F, SourceState<F, E>>                    (cleanup/: flags, dirty queue, counters)
 //!        └─ upkeep: DoublingMark                             (when to walk for dead sources)
 //!
-//! SourceState<E>  (source.rs)
-//!   ├─ Weak<E::Source>  (never keeps the source alive; reserves its address)
-//!   ├─ Weak<dyn Owner<E>>  (the engine, for cleanup requests and for leaving the table)
-//!   └─ Mutex<Locked<E>>: Lists (main list + per-topic lists), closed, hook state
+//! SourceState<F, E>  (source.rs)
+//!   ├─ F::Weak<E::Source>  (never keeps the source alive; reserves its address)
+//!   ├─ F::Weak<Engine<F, E>>  (its engine, for cleanup requests and for leaving the table)
+//!   └─ F::Lock<Locked>: Lists (main list + per-topic lists), closed, hook state
 //!
-//! Lists<T>  (list.rs)
-//!   ├─ main: Slots<T> = Arc<Vec<Arc<Node<T>>>> + removed count
-//!   └─ topics: Arc<HashMap<name, Slots<T>>>  (copy-on-write; the property kind's per-name lists)
+//! Lists<F, T>  (list.rs)
+//!   ├─ main: Slots<F, T> = F::Ptr<Vec<F::Ptr<Node<T>>>> + removed count
+//!   └─ topics: F::Ptr<HashMap<name, Slots<F, T>>>  (copy-on-write; the property kind's per-name lists)
 //!
-//! Node<dyn Entry<E>>  (list.rs, entry.rs): AtomicU64 (id | REMOVED) + the entry
-//!   entries: ListenerEntry (Weak<L>), HandlerEntry (Weak<R> + fn), Once<X> (+ AtomicBool)
+//! Node<E::Entry>  (list.rs, entry.rs): AtomicU64 (id | REMOVED) + the entry
+//!   entries: ListenerEntry (F::Weak<L>), HandlerEntry (F::Weak<R> + fn), Once<X> (+ AtomicBool)
 //! ```
 //!
 //! A source's `Event` holds the manager's *forwarding handler*, which holds the
-//! `Arc<SourceState<E>>`: a raise through the `Event` needs no table lookup. A `DropNotice` holds
+//! `Ptr<SourceState<F, E>>`: a raise through the `Event` needs no table lookup. A `DropNotice` holds
 //! a watcher of the same type that is never called; its drop (with the source) is the death
 //! announcement.
+//!
+//! # Two flavours, one engine
+//!
+//! The root flavour and [`unsync`](crate::unsync) run the same engine: `list.rs`, `entry.rs`,
+//! `source.rs`, `engine.rs`, the handler lists of `event.rs`, the guard of `subscription.rs` and
+//! the cleanup state and queue are written once, generic over a flavour `F` (`flavor.rs`):
+//!
+//! - `Flavor` names, with generic associated types, the pointer (`Arc` or `Rc`), its weak form,
+//!   the lock around a source's state (`Mutex` or `RefCell`, and its guard), what adds wait on
+//!   while another thread hooks (a `Condvar`, or nothing) and the table (dashmap, or a
+//!   `RefCell<HashMap>`). `Shared` and `Local` implement it.
+//! - `Kind<F>` is the engine's view of an event kind: its source and argument types, the erased
+//!   entry type a list stores (`dyn Entry + Send + Sync` for `Shared`, `dyn Entry` for `Local`),
+//!   how to hook onto the source's `Event` of that flavour, and the flavour's cleanup runner
+//!   (the process-wide scheduler, or the thread's registry). Each flavour implements it once, as
+//!   a blanket impl over its own kind trait (`impl<E: WeakEvent> Kind<Shared> for E`, and the
+//!   same over `unsync::WeakEvent` for `Local`): the two impls name different trait parameters,
+//!   so they never overlap, and inside each the flavour is concrete.
+//! - `Erase<F, X>` turns a registration's entry `X` into that erased type. The unsized coercion
+//!   happens in each flavour's impl, where `X: Send + Sync` is required by `Shared` alone; the
+//!   generic engine never needs to know. The same trick gives the profiler its probe (a
+//!   process-wide record for `Shared`, a thread-local one for `Local`).
+//!
+//! The public faces (`manager/`, `unsync/`) are concrete types over `Engine<Shared, E>` and
+//! `Engine<Local, E>`; each method is one line. They turn a registration into their own guard
+//! (`Subscription` holds `Guard<Shared, dyn Unregister + Send + Sync>`, its twin
+//! `Guard<Local, dyn Unregister>`), again coercing where the flavour is concrete.
+//!
+//! What differs in behaviour is only what needs threads:
+//!
+//! - `Local` never waits for a hook (one thread cannot race itself; a re-entrant add from
+//!   `WeakEvent::event` proceeds as in `Shared`);
+//! - `Kind::PRUNES_IN_PLACE`: in `Local`, a pass over one source (asked for by a delivery that
+//!   met dead receivers, once it returns, or by an add that doubled the list) runs at once when no
+//!   snapshot of that source's lists is out; in `Shared` it goes to the cleanup runner, so that a
+//!   delivery never waits for a pass on a lock another thread may hold;
+//! - the cleanup runner: `unsync::CleanupMode::Idle` queues the manager in the thread's registry
+//!   for `unsync::run_pending_cleanup`, `Inline` runs the pass at once. There is no worker:
+//!   receivers are not `Send`.
+//!
+//! `current()` of the thread-affine flavour is a thread-local map from the kind's `TypeId` to
+//! its manager, dropped with the thread; called during thread-local destruction it answers with
+//! a private manager (`try_current` says `None`).
 //!
 //! # Lock order
 //!
@@ -84,10 +128,12 @@
 //!
 //! - The table: walk for dead sources when it doubled (floor 16). This is what bounds a table of
 //!   sources with no `Event` and no `DropNotice`: at most twice the sources alive at the last
-//!   walk.
+//!   walk. The walk also drops closed states from the cleanup queue, so a manager whose passes
+//!   wait for an idle point that never comes keeps no queue entry per dead source.
 //! - A source: request a pass over it when its registrations doubled since its last pass
 //!   (floor 16), so that receivers that die without being delivered to are found.
-//! - The scheduler's manager list and manual queue: sweep out dropped managers (floor 16).
+//! - The scheduler's manager list and manual queue, and each thread's registry of `unsync`
+//!   managers: sweep out dropped managers (floor 16).
 //! - The profiler's records: sweep out removed registrations (floor 64).
 //!
 //! # Topics

@@ -60,6 +60,8 @@
 //! - [`PropertyChangedManager`] and [`CollectionChangedManager`]: change notification, built in.
 //! - Diagnostics: [`start_profiling`] (who registered and never removed), [`report`], and the
 //!   per-source listener threshold ([`ThresholdWarning`]).
+//! - [`unsync`]: the thread-affine flavour for UI threads (`Rc` sources and receivers, one
+//!   `current()` manager per thread, no worker), on the same engine.
 //! - [`internals`]: how it works inside (not part of the stable API).
 //!
 //! # Module map
@@ -67,12 +69,14 @@
 //! | file | owns |
 //! |---|---|
 //! | `manager/` | [`WeakEventManager`]: the public face; `register.rs` and `statics.rs` hold the registration forms |
-//! | `engine.rs` | a manager's state: its table, the one registration path, delivery, passes |
+//! | `unsync/` | the thread-affine face: its manager, guard, kind and listener traits, `Event`, cleanup runner |
+//! | `flavor.rs` | what the engine is generic over: pointers, locks and table of each flavour |
+//! | `engine.rs` | a manager's state: its table, the one registration path, delivery, passes; `Kind`, `Erase` |
 //! | `source.rs` | one source's state: its lists, its hook on the source, the shared delivery tail |
 //! | `list.rs` | copy-on-write lists of registrations, per-topic lists, `call_each` |
 //! | `entry.rs` | the type-erased entries: listener, handler, once |
-//! | `listener.rs` | [`WeakEvent`] and [`WeakEventListener`] |
-//! | `event.rs`, `notice.rs` | [`Event`] and [`DropNotice`] |
+//! | `listener.rs` | [`WeakEvent`] and [`WeakEventListener`], and how the engine sees the root's kinds |
+//! | `event.rs`, `notice.rs` | [`Event`] (over the handler lists both flavours share) and [`DropNotice`] |
 //! | `subscription.rs` | [`Subscription`] |
 //! | `cleanup/` | [`CleanupMode`], the request/pass handshake, the scheduler (worker, manual queue) |
 //! | `stats.rs` | [`ManagerStats`], [`PurgeReport`], [`CleanupStats`] |
