@@ -178,12 +178,4 @@ pub(crate) trait Receive<F: Flavor, E: Kind<F>> {
     fn receive(&self, sender: &E::Source, args: &E::Args) -> ControlFlow<()>;
 }
 
-impl<E: WeakEvent, L: WeakEventListener<E> + ?Sized> Receive<Shared, E> for L {
-    fn receive(
-        &self,
-        sender: &<E as WeakEvent>::Source,
-        args: &<E as WeakEvent>::Args,
-    ) -> ControlFlow<()> {
-        self.handle_weak_event(sender, args)
-    }
-}
+receive_impl!(Shared);

@@ -1,6 +1,5 @@
 //! [`Event`]: the plain strong multicast event a sender owns.
 
-use std::fmt;
 use std::sync::Arc;
 
 use crate::flavor::{Flavor, Shared};
@@ -112,19 +111,7 @@ pub struct Event<A: ?Sized + 'static> {
 pub struct EventToken(pub(crate) u64);
 
 impl<A: ?Sized + 'static> Event<A> {
-    /// An event with no handlers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let event: weak_events::Event<str> = weak_events::Event::new();
-    /// assert!(event.is_empty());
-    /// ```
-    pub fn new() -> Self {
-        Event {
-            handlers: Handlers::new(),
-        }
-    }
+    event_methods!("weak_events::Event");
 
     /// Adds `handler`, called by every later [`raise`](Self::raise) until unsubscribed.
     ///
@@ -145,93 +132,6 @@ impl<A: ?Sized + 'static> Event<A> {
         let node: Arc<Node<Handler<A>>> = Arc::new(Node::new(handler));
         self.handlers.subscribe(node)
     }
-
-    /// Removes the handler `token` names; false if it is not (or no longer) a handler of this event.
-    ///
-    /// The handler is dropped before this returns unless a [`raise`](Self::raise) running on
-    /// another thread still holds it (then it goes when that delivery ends); it is never called
-    /// by a delivery that reaches its turn after this returned.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let event = weak_events::Event::<()>::new();
-    /// let token = event.subscribe(|_| {});
-    /// assert!(event.unsubscribe(token));
-    /// assert!(!event.unsubscribe(token));
-    /// assert!(event.is_empty());
-    /// ```
-    #[must_use = "false means `token` is not subscribed to this event"]
-    pub fn unsubscribe(&self, token: EventToken) -> bool {
-        // Compacts at once: a strong event releases what the handler captured now, not at the
-        // next compaction, and drops it with no lock held (its drop may run user code).
-        self.handlers.unsubscribe(token)
-    }
-
-    /// Calls every handler with `args`, in subscription order.
-    ///
-    /// Handlers subscribed during the raise are not called by it; handlers unsubscribed before
-    /// their turn are skipped.
-    ///
-    /// # Panics
-    ///
-    /// If a handler panics, the others are still called, then the first panic resumes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, Mutex};
-    ///
-    /// let event = weak_events::Event::<str>::new();
-    /// let log = Arc::new(Mutex::new(Vec::new()));
-    /// for name in ["a", "b"] {
-    ///     let log = Arc::clone(&log);
-    ///     let _ = event.subscribe(move |msg| log.lock().unwrap().push(format!("{name}:{msg}")));
-    /// }
-    /// event.raise("hi");
-    /// assert_eq!(*log.lock().unwrap(), ["a:hi", "b:hi"]);
-    /// ```
-    pub fn raise(&self, args: &A) {
-        self.handlers.raise(|handler| handler(args));
-    }
-
-    /// The number of handlers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let event = weak_events::Event::<()>::new();
-    /// let _ = event.subscribe(|_| {});
-    /// let _ = event.subscribe(|_| {});
-    /// assert_eq!(event.handler_count(), 2);
-    /// ```
-    pub fn handler_count(&self) -> usize {
-        self.handlers.count()
-    }
-
-    /// Whether the event has no handler.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert!(weak_events::Event::<u8>::new().is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.handler_count() == 0
-    }
 }
 
-impl<A: ?Sized + 'static> Default for Event<A> {
-    fn default() -> Self {
-        Event::new()
-    }
-}
-
-impl<A: ?Sized + 'static> fmt::Debug for Event<A> {
-    /// Never blocks: prints `<locked>` while another thread holds the list.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Event")
-            .field("handlers", &self.handlers.count())
-            .finish_non_exhaustive()
-    }
-}
+event_impls!(Event);

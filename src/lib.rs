@@ -91,6 +91,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+#[macro_use]
+mod face;
+
 mod cleanup;
 mod collection;
 mod current;

@@ -9,7 +9,6 @@ use crate::engine::{Engine, Erase, Kind};
 use crate::entry::Entry;
 use crate::flavor::Shared;
 use crate::list::{Node, Reach};
-use crate::source::{Forwarder, Hook};
 use crate::{DropNotice, Event, ManagerSlot};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
@@ -273,33 +272,7 @@ impl<E: WeakEvent> Kind<Shared> for E {
         <E as WeakEvent>::reach(args)
     }
 
-    fn hook(source: &<E as WeakEvent>::Source, forwarder: Forwarder<Shared, E>) -> Option<Hook> {
-        if let Some(event) = E::event(source) {
-            return Some(Hook::Event(
-                event.subscribe(move |args| forwarder.raise(args)),
-            ));
-        }
-        // Never called: the watcher's drop (with the source's) is the announcement.
-        E::drop_notice(source)
-            .map(|notice| Hook::Notice(notice.event().subscribe(move |()| forwarder.keep())))
-    }
-
-    fn unhook(source: &<E as WeakEvent>::Source, hook: Hook) {
-        // A `false` from `unsubscribe` is not an error here: a user may have cleared the
-        // source's `Event` (or replaced the field) meanwhile.
-        match hook {
-            Hook::Event(token) => {
-                if let Some(event) = E::event(source) {
-                    let _ = event.unsubscribe(token);
-                }
-            }
-            Hook::Notice(token) => {
-                if let Some(notice) = E::drop_notice(source) {
-                    let _ = notice.event().unsubscribe(token);
-                }
-            }
-        }
-    }
+    kind_hooks!(Shared);
 
     fn register(engine: &Arc<Engine<Shared, E>>) {
         let erased: Arc<SharedCleanable> = engine.clone();

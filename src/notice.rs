@@ -1,9 +1,8 @@
 //! [`DropNotice`]: the death announcement of a source that has no [`Event`](crate::Event).
 
-use std::fmt;
-
 use crate::Event;
 
+drop_notice! {
 /// A field that tells the managers holding its source that the source died.
 ///
 /// A sender whose events reach the manager through
@@ -46,50 +45,5 @@ use crate::Event;
 /// drop(request); // announces its death: the pass runs at once in Inline mode
 /// assert_eq!(manager.stats().sources, 0);
 /// ```
-#[derive(Default)]
-pub struct DropNotice {
-    /// Never raised: its handlers are the managers' watchers, and dropping them is the notice.
-    watchers: Event<()>,
-}
-
-impl DropNotice {
-    /// A notice with no watchers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(weak_events::DropNotice::new().watchers(), 0);
-    /// ```
-    pub fn new() -> Self {
-        DropNotice {
-            watchers: Event::new(),
-        }
-    }
-
-    /// How many managers watch this notice (one per manager that holds registrations on the
-    /// source).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let notice = weak_events::DropNotice::default();
-    /// assert_eq!(notice.watchers(), 0);
-    /// ```
-    pub fn watchers(&self) -> usize {
-        self.watchers.handler_count()
-    }
-
-    /// The event whose handlers are the watchers (the crate never raises it).
-    pub(crate) fn event(&self) -> &Event<()> {
-        &self.watchers
-    }
-}
-
-impl fmt::Debug for DropNotice {
-    /// Never blocks: prints the watcher count.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DropNotice")
-            .field("watchers", &self.watchers)
-            .finish()
-    }
+    DropNotice, Event<()>, "weak_events::DropNotice"
 }

@@ -117,80 +117,9 @@ impl Subscription {
             guard: Guard::new(list, id),
         }
     }
-
-    /// The registration's id.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, Weak};
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
-    /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
-    /// let id = subscription.id();
-    /// assert_eq!(subscription.detach(), id);
-    /// ```
-    pub fn id(&self) -> RegistrationId {
-        self.guard.id()
-    }
-
-    /// Removes the registration now; false if it was already gone (removed by id, or purged
-    /// with a dead source).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, Weak};
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
-    /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
-    /// assert!(manager.remove_registration(&bus, subscription.id()));
-    /// assert!(!subscription.unsubscribe(), "already removed by id");
-    /// ```
-    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
-    pub fn unsubscribe(mut self) -> bool {
-        self.guard.remove()
-    }
-
-    /// Gives up the guard: the registration stays, held weakly, until removed by id or until its
-    /// receiver dies and a cleanup pass prunes it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, Weak};
-    /// use weak_events::{WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
-    /// let _id = manager.subscribe_handler(&bus, &receiver, |_, _, _| {}).detach();
-    /// assert_eq!(manager.listener_count(&bus), 1);
-    /// ```
-    pub fn detach(mut self) -> RegistrationId {
-        self.guard.detach()
-    }
-
-    /// The address of the source this subscription listens to (0 for a static event).
-    pub(crate) fn source_key(&self) -> usize {
-        self.guard.source_key()
-    }
 }
 
-impl fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.guard.debug("Subscription", f)
-    }
-}
+guard_methods!(
+    Subscription,
+    "use std::sync::Arc;\nuse weak_events::{WeakEvent, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nlet manager = WeakEventManager::<Ping>::new();\nlet (bus, receiver) = (Arc::new(Bus), Arc::new(()));\n"
+);

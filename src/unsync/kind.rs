@@ -7,10 +7,9 @@ use std::rc::Rc;
 use crate::cleanup::Cleanable;
 use crate::diagnostics;
 use crate::engine::{Engine, Erase, Kind};
-use crate::entry::{Entry, Receive};
+use crate::entry::Entry;
 use crate::flavor::Local;
 use crate::list::{Node, Reach};
-use crate::source::{Forwarder, Hook};
 use crate::unsync::{cleanup, DropNotice, Event};
 
 /// Names one kind of event of the thread-affine flavour: the `Rc` twin of
@@ -165,27 +164,7 @@ impl<E: WeakEvent> Kind<Local> for E {
         Reach::Main
     }
 
-    fn hook(source: &<E as WeakEvent>::Source, forwarder: Forwarder<Local, E>) -> Option<Hook> {
-        if let Some(event) = E::event(source) {
-            return Some(Hook::Event(
-                event.subscribe(move |args| forwarder.raise(args)),
-            ));
-        }
-        // Never called: the watcher's drop (with the source's) is the announcement.
-        E::drop_notice(source)
-            .map(|notice| Hook::Notice(notice.event().subscribe(move |()| forwarder.keep())))
-    }
-
-    fn unhook(source: &<E as WeakEvent>::Source, hook: Hook) {
-        // A `false` from `unsubscribe` is not an error: the source's `Event` may have been
-        // replaced meanwhile.
-        let _ = match hook {
-            Hook::Event(token) => E::event(source).is_some_and(|event| event.unsubscribe(token)),
-            Hook::Notice(token) => {
-                E::drop_notice(source).is_some_and(|notice| notice.event().unsubscribe(token))
-            }
-        };
-    }
+    kind_hooks!(Local);
 
     fn register(engine: &Rc<Engine<Local, E>>) {
         let erased: Rc<dyn Cleanable> = engine.clone();
@@ -205,12 +184,4 @@ impl<E: WeakEvent, X: Entry<Local, E> + 'static> Erase<Local, X> for E {
     }
 }
 
-impl<E: WeakEvent, L: WeakEventListener<E> + ?Sized> Receive<Local, E> for L {
-    fn receive(
-        &self,
-        sender: &<E as WeakEvent>::Source,
-        args: &<E as WeakEvent>::Args,
-    ) -> ControlFlow<()> {
-        self.handle_weak_event(sender, args)
-    }
-}
+receive_impl!(Local);

@@ -4,7 +4,6 @@
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
@@ -176,6 +175,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
             .ok()
             .flatten()
     }
+
+    manager_methods!(Rc, "std::rc::Rc", "weak_events::unsync", "crate::unsync");
 
     fn register<R: ?Sized, X: Entry<Local, E> + 'static>(
         &self,
@@ -429,124 +430,6 @@ impl<E: WeakEvent> WeakEventManager<E> {
             .into_guard()
     }
 
-    /// Removes the most recent registration of `listener` on `source`: pass the `Rc` that was
-    /// registered (`&view`); false if there is none. O(1) expected at any position.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.add_listener(&bus, &view);
-    /// assert!(manager.remove_listener(&bus, &view));
-    /// assert!(!manager.remove_listener(&bus, &view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener on this source"]
-    pub fn remove_listener<L>(&self, source: &E::Source, listener: &Rc<L>) -> bool
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        self.remove_listener_by_ref(source, &**listener)
-    }
-
-    /// [`remove_listener`](Self::remove_listener) from a plain reference, as inside the
-    /// listener itself.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.add_listener(&bus, &view);
-    /// assert!(manager.remove_listener_by_ref(&bus, &*view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener on this source"]
-    pub fn remove_listener_by_ref<L>(&self, source: &E::Source, listener: &L) -> bool
-    where
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        self.engine
-            .remove_listener_in(source, None, addr_of(listener))
-    }
-
-    /// Removes the registration `id` of `source`; false if it is not registered there.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// let id = manager.add_listener(&bus, &view);
-    /// assert!(manager.remove_registration(&bus, id));
-    /// assert!(!manager.remove_registration(&bus, id));
-    /// ```
-    #[must_use = "false means `id` was not registered on this source"]
-    pub fn remove_registration(&self, source: &E::Source, id: RegistrationId) -> bool {
-        self.engine.remove_registration(source, id)
-    }
-
-    /// Delivers `args` from `source` to its live listeners: one table lookup, one snapshot,
-    /// no allocation.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.deliver_event(&bus, &()); // no listeners: delivers to none
-    /// ```
-    pub fn deliver_event(&self, source: &E::Source, args: &E::Args) {
-        self.engine.deliver(source, args);
-    }
-
-    /// Registrations on `source` (receivers that died but are not pruned yet included).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// assert_eq!(manager.listener_count(&bus), 0);
-    /// ```
-    pub fn listener_count(&self, source: &E::Source) -> usize {
-        self.engine.listener_count(source)
-    }
-
     /// Asks for a full pass, run as the manager's mode says.
     ///
     /// # Examples
@@ -566,28 +449,6 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn schedule_cleanup(&self) {
         Engine::<Local, E>::request_full_pass(&self.engine);
-    }
-
-    /// Runs a full pass now: every dead registration and dead source goes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.add_listener(&bus, &view);
-    /// drop(view);
-    /// assert_eq!(manager.purge().entries_purged, 1);
-    /// ```
-    pub fn purge(&self) -> PurgeReport {
-        self.engine.run_full_pass()
     }
 
     /// Runs this manager's pending pass, if any.
@@ -650,70 +511,6 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// ```
     pub fn set_cleanup_mode(&self, mode: CleanupMode) {
         Engine::<Local, E>::set_cleanup_mode(&self.engine, Some(mode.to_shared()));
-    }
-
-    /// Counts of sources, registrations (alive and dead) and cleanup work.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.add_listener(&bus, &view);
-    /// let stats = manager.stats();
-    /// assert_eq!((stats.sources, stats.registrations, stats.alive), (1, 1, 1));
-    /// ```
-    pub fn stats(&self) -> ManagerStats {
-        self.engine.stats()
-    }
-
-    /// Sets the registrations per source past which an add warns (`None`: never); see
-    /// [`crate::set_threshold_hook`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// manager.set_listener_threshold(Some(10));
-    /// assert_eq!(manager.listener_threshold(), Some(10));
-    /// ```
-    pub fn set_listener_threshold(&self, threshold: Option<usize>) {
-        self.engine.set_threshold(threshold);
-    }
-
-    /// The listener threshold ([`crate::DEFAULT_LISTENER_THRESHOLD`] unless set).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// assert_eq!(manager.listener_threshold(), Some(weak_events::DEFAULT_LISTENER_THRESHOLD));
-    /// ```
-    pub fn listener_threshold(&self) -> Option<usize> {
-        self.engine.threshold()
     }
 }
 
@@ -875,30 +672,7 @@ impl<E: WeakEvent> Registered<Local, E> {
     }
 }
 
-impl<E: WeakEvent> Default for WeakEventManager<E> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<E: WeakEvent> Clone for WeakEventManager<E> {
-    /// Another handle to the same manager.
-    fn clone(&self) -> Self {
-        WeakEventManager {
-            engine: Rc::clone(&self.engine),
-        }
-    }
-}
-
-impl<E: WeakEvent> fmt::Debug for WeakEventManager<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WeakEventManager")
-            .field("event", &std::any::type_name::<E>())
-            .field("sources", &self.engine.source_count())
-            .field("cleanup", self.engine.cleanup_state())
-            .finish()
-    }
-}
+manager_impls!(WeakEventManager, WeakEvent);
 
 /// The RAII guard of the thread-affine flavour: the `Rc` twin of [`crate::Subscription`],
 /// `!Send`. Removes its registration when dropped; [`detach`](Self::detach) keeps it.
@@ -927,75 +701,7 @@ pub struct Subscription {
     guard: Guard<Local, dyn Unregister>,
 }
 
-impl Subscription {
-    /// The registration's id.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// let subscription = manager.subscribe(&bus, &view);
-    /// assert!(manager.remove_registration(&bus, subscription.id()));
-    /// ```
-    pub fn id(&self) -> RegistrationId {
-        self.guard.id()
-    }
-
-    /// Removes the registration now; false if it was gone already.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// let subscription = manager.subscribe(&bus, &view);
-    /// assert!(subscription.unsubscribe());
-    /// ```
-    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
-    pub fn unsubscribe(mut self) -> bool {
-        self.guard.remove()
-    }
-
-    /// Gives the guard up: the registration stays (weakly) until removed by id or pruned.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::rc::Rc;
-    /// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    /// # struct Bus;
-    /// # enum Ping {}
-    /// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// # struct View;
-    /// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    /// # let manager = WeakEventManager::<Ping>::new();
-    /// # let (bus, view) = (Rc::new(Bus), Rc::new(View));
-    /// let id = manager.subscribe(&bus, &view).detach();
-    /// assert_eq!(manager.listener_count(&bus), 1);
-    /// assert!(manager.remove_registration(&bus, id));
-    /// ```
-    pub fn detach(mut self) -> RegistrationId {
-        self.guard.detach()
-    }
-}
-
-impl fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.guard.debug("Subscription", f)
-    }
-}
+guard_methods!(
+    Subscription,
+    "use std::rc::Rc;\nuse weak_events::unsync::{WeakEvent, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nlet manager = WeakEventManager::<Ping>::new();\nlet (bus, receiver) = (Rc::new(Bus), Rc::new(()));\n"
+);
