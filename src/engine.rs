@@ -17,12 +17,13 @@
 use crate::cleanup::{Cleanable, Cleanup, CleanupMode, CleanupState, DoublingMark, Pass, Work};
 use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
 use crate::entry::Entry;
-use crate::flavor::{addr_of, Flavor, TableOps};
+use crate::flavor::{addr_of, Flavor};
 use crate::list::{Node, Reach};
 use crate::panic::FirstPanic;
 use crate::source::{self, Added, EntryNode, Forwarder, Hook, SourceState};
 use crate::stats::{ManagerStats, PurgeReport};
 use crate::sync::{AtomicUsize, Ordering};
+use crate::table::TableOps;
 use crate::RegistrationId;
 
 /// The table's upkeep floor: the first walk for dead sources runs at this many sources, and the

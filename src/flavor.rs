@@ -10,12 +10,12 @@
 //! kinds in one blanket impl.
 
 use std::cell::{RefCell, RefMut};
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::sync::{lock, wait, Condvar, Mutex, MutexGuard};
+use crate::table::TableOps;
 
 /// Pointers, locks and the source table of one flavour.
 pub(crate) trait Flavor: Sized + 'static {
@@ -51,18 +51,6 @@ pub(crate) trait Flavor: Sized + 'static {
     fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>)
         -> Self::Guard<'a, T>;
     fn notify_all(signal: &Self::Signal);
-}
-
-/// What the engine does with its table of sources; no user code runs inside these calls.
-pub(crate) trait TableOps<V> {
-    fn new() -> Self;
-    /// `f` on the value at `key`, if any.
-    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R>;
-    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V;
-    /// Removes the value at `key` if `pred` says so; whether it did.
-    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool;
-    /// Every value, copied out (no lock held afterwards).
-    fn values(&self) -> Vec<V>;
 }
 
 /// The thread-safe flavour of the crate root.
@@ -129,7 +117,7 @@ impl Flavor for Local {
     type Lock<T: 'static> = RefCell<T>;
     type Guard<'a, T: 'static> = RefMut<'a, T>;
     type Signal = ();
-    type Table<V: Clone + 'static> = LocalTable<V>;
+    type Table<V: Clone + 'static> = crate::table::LocalTable<V>;
 
     fn new<T: 'static>(value: T) -> Rc<T> {
         Rc::new(value)
@@ -178,44 +166,4 @@ impl Flavor for Local {
 /// The address `ptr` points at: a table key or a listener's identity.
 pub(crate) fn addr_of<T: ?Sized>(ptr: *const T) -> usize {
     ptr.cast::<()>() as usize
-}
-
-/// The thread-affine flavour's table: a plain map in a `RefCell`, FxHash-keyed by address.
-pub(crate) struct LocalTable<V> {
-    map: RefCell<HashMap<usize, V, rustc_hash::FxBuildHasher>>,
-}
-
-impl<V: Clone> TableOps<V> for LocalTable<V> {
-    fn new() -> Self {
-        LocalTable {
-            map: RefCell::new(HashMap::default()),
-        }
-    }
-
-    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
-        self.map.borrow().get(&key).map(f)
-    }
-
-    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
-        self.map
-            .borrow_mut()
-            .entry(key)
-            .or_insert_with(make)
-            .clone()
-    }
-
-    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
-        let mut map = self.map.borrow_mut();
-        if !map.get(&key).is_some_and(pred) {
-            return false;
-        }
-        let removed = map.remove(&key);
-        drop(map);
-        drop(removed);
-        true
-    }
-
-    fn values(&self) -> Vec<V> {
-        self.map.borrow().values().cloned().collect()
-    }
 }

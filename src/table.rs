@@ -1,11 +1,13 @@
 //! The lookup table from a source's address to its state, behind one small interface.
 //!
-//! Production: a [`dashmap::DashMap`], sharded so that deliveries and adds on different sources
+//! The thread-safe flavour's, in production: a [`dashmap::DashMap`], sharded so that deliveries and adds on different sources
 //! do not serialise on one lock, hashed with FxHash: keys are addresses chosen by the allocator,
 //! not by an adversary, and SipHash showed up as a large share of a `deliver_event` to one
 //! listener in an instruction-count profile (the figures are in BENCHMARKS.md). Under `cfg(loom)`: a loom `RwLock<HashMap>`, because loom cannot
 //! see through dashmap's own lock (a dashmap guard held across a loom operation hangs the model);
 //! the model then checks the crate's logic on the same interface.
+//!
+//! The thread-affine flavour's: a `RefCell<HashMap>` ([`LocalTable`]).
 //!
 //! No caller holds a table guard while it takes another lock of the crate other than a source
 //! state's list lock, and nothing takes the table while holding a list lock: the lock order is
@@ -20,7 +22,7 @@ mod imp {
         map: DashMap<usize, V, FxBuildHasher>,
     }
 
-    impl<V: Clone> crate::flavor::TableOps<V> for Table<V> {
+    impl<V: Clone> super::TableOps<V> for Table<V> {
         fn new() -> Self {
             Table {
                 map: DashMap::with_hasher(FxBuildHasher),
@@ -73,7 +75,7 @@ mod imp {
         }
     }
 
-    impl<V: Clone> crate::flavor::TableOps<V> for Table<V> {
+    impl<V: Clone> super::TableOps<V> for Table<V> {
         fn new() -> Self {
             Table {
                 map: RwLock::new(HashMap::new()),
@@ -105,3 +107,58 @@ mod imp {
 }
 
 pub(crate) use imp::Table;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// What the engine does with its table of sources; no user code runs inside these calls.
+pub(crate) trait TableOps<V> {
+    fn new() -> Self;
+    /// `f` on the value at `key`, if any.
+    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R>;
+    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V;
+    /// Removes the value at `key` if `pred` says so; whether it did.
+    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool;
+    /// Every value, copied out (no lock held afterwards).
+    fn values(&self) -> Vec<V>;
+}
+
+/// The thread-affine flavour's table: a plain map in a `RefCell`, FxHash-keyed by address.
+pub(crate) struct LocalTable<V> {
+    map: RefCell<HashMap<usize, V, rustc_hash::FxBuildHasher>>,
+}
+
+impl<V: Clone> TableOps<V> for LocalTable<V> {
+    fn new() -> Self {
+        LocalTable {
+            map: RefCell::new(HashMap::default()),
+        }
+    }
+
+    fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
+        self.map.borrow().get(&key).map(f)
+    }
+
+    fn get_or_insert_with(&self, key: usize, make: impl FnOnce() -> V) -> V {
+        self.map
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(make)
+            .clone()
+    }
+
+    fn remove_if(&self, key: usize, pred: impl FnOnce(&V) -> bool) -> bool {
+        let mut map = self.map.borrow_mut();
+        if !map.get(&key).is_some_and(pred) {
+            return false;
+        }
+        let removed = map.remove(&key);
+        drop(map);
+        drop(removed);
+        true
+    }
+
+    fn values(&self) -> Vec<V> {
+        self.map.borrow().values().cloned().collect()
+    }
+}
