@@ -949,10 +949,13 @@ impl<const K: usize> Deliver for LocalRaise<K> {
     }
 }
 
+/// The handler type of the thread-affine floor.
+pub type LocalHandler = dyn Fn(&u32);
+
 /// The thread-affine floor: a bare `Vec<rc::Weak<dyn Fn>>`, upgrade then call.
 pub struct FloorRcWeak {
-    list: Vec<std::rc::Weak<dyn Fn(&u32)>>,
-    _alive: Vec<Rc<dyn Fn(&u32)>>,
+    list: Vec<std::rc::Weak<LocalHandler>>,
+    _alive: Vec<Rc<LocalHandler>>,
 }
 
 impl Deliver for FloorRcWeak {
@@ -962,7 +965,7 @@ impl Deliver for FloorRcWeak {
         let mut alive = Vec::with_capacity(live);
         for is_live in pattern(live, dead) {
             let receiver = Receiver::default();
-            let handler: Rc<dyn Fn(&u32)> = Rc::new(move |n: &u32| receiver.on(n));
+            let handler: Rc<LocalHandler> = Rc::new(move |n: &u32| receiver.on(n));
             list.push(Rc::downgrade(&handler));
             if is_live {
                 alive.push(handler);

@@ -220,6 +220,15 @@ RAISE = [
     ("deliver_event_current", "ours, `current().deliver_event`"),
     ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
 ]
+UNSYNC = [
+    ("unsync_private", "ours, `unsync` (private, `deliver_event`)"),
+    ("unsync_current", "ours, `unsync` (`current()`, `deliver_event`)"),
+    ("unsync_raise", "ours, `unsync`, raise through `unsync::Event`"),
+    ("floor_rc_weak", "floor: `Vec<rc::Weak<dyn Fn>>`"),
+    ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>` (sync)"),
+    ("signals2", "signals2 (strong)"),
+    ("ours_private", "ours, root flavour (private, `deliver_event`)"),
+]
 ADD_REMOVE = [
     ("ours_subscribe_drop", "ours: `subscribe` + drop guard (private)"),
     ("ours_subscribe_drop_current", "ours: `subscribe` + drop guard (`current()`)"),
@@ -247,6 +256,7 @@ THREADS = [
 MEMORY = [
     ("ours_add_listener", "ours: `add_listener`, one source"),
     ("ours_add_listener_8192", "ours: `add_listener`, 8,192 on one source (slot vector full)"),
+    ("unsync_add_listener_8192", "ours, `unsync`: `add_listener`, 8,192 on one `Rc` source"),
     ("ours_subscribe", "ours: `subscribe` (guard kept)"),
     ("ours_add_handler", "ours: `add_handler`"),
     ("ours_one_per_source", "ours: one listener on each of N sources"),
@@ -264,6 +274,9 @@ ALLOCS = [
     ("ours_current", "ours, `current()` (`deliver_event`)"),
     ("ours_raise_private", "ours, raise through `Event` (private)"),
     ("ours_raise_current", "ours, raise through `Event` (`current()`)"),
+    ("unsync_private", "ours, `unsync` (private, `deliver_event`)"),
+    ("unsync_current", "ours, `unsync` (`current()`, `deliver_event`)"),
+    ("unsync_raise", "ours, `unsync`, raise through `unsync::Event`"),
     ("floor_vec_weak", "floor: `Vec<Weak<dyn Fn>>`"),
     ("floor_vec_arc", "strong floor: `Vec<Arc<dyn Fn>>`"),
     ("signals2", "signals2"),
@@ -338,10 +351,46 @@ def targets(r):
             f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
             f"100,000/100 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
             None if x is None else x <= 2.0)
+    # The thread-affine flavour (`unsync`), against its floor, the strong peer and the root flavour,
+    # all in one divan group.
+    for n, bound in ((128, 1.4), (1, 5.0)):
+        a, b = f"unsync_deliver/unsync_private/{n}", f"unsync_deliver/floor_rc_weak/{n}"
+        x = r.ratio(a, b)
+        row(f"`unsync` deliver to {n} within {bound}x of the bare `rc::Weak` loop",
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"unsync/floor = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else x <= bound)
+    for peer, label, bound in (("signals2", "faster than signals2 (strong)", 1.0),
+                               ("ours_private", "at most 0.6x of the root flavour", 0.6)):
+        a, b = "unsync_deliver/unsync_private/128", f"unsync_deliver/{peer}/128"
+        x = r.ratio(a, b)
+        row(f"`unsync` deliver to 128 {label}",
+            f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+            f"unsync/{peer} = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+            None if x is None else (x < bound if bound == 1.0 else x <= bound))
+    mem = r.rows.get("bytes_per_registration", {})
+    if "unsync_add_listener_8192" in mem and "ours_add_listener_8192" in mem:
+        u, o = mem["unsync_add_listener_8192"]["net"], mem["ours_add_listener_8192"]["net"]
+        row("`unsync`: bytes per registration at 8,192 on one source at most the root flavour's",
+            f"{u:.1f} vs {o:.1f} bytes", f"unsync/root = {u / o:.2f}x", u <= o)
+    bridge = r.rows.get("bridge", {})
+    if "ours_bridge" in bridge and "floor_channel_rc_loop" in bridge:
+        a, b = bridge["ours_bridge"]["ns"], bridge["floor_channel_rc_loop"]["ns"]
+        row("raise on a worker to delivery on the UI thread (16 listeners), within 1.5x of a "
+            "`crossbeam-channel` send + receive and a loop over 16 `rc::Weak`",
+            f"{fmt_time(a)} vs {fmt_time(b)} per event",
+            f"bridge/floor = {fmt_ratio(a / b)}{spread(r.row_rounds('bridge', 'ratio', 'ratio'))}",
+            a / b <= 1.5)
+    bridged = r.rows.get("allocs_per_bridged_event", {}).get("ours_bridge")
+    if bridged:
+        row("allocations per bridged event beyond the arguments' own clone: at most 1",
+            f"{bridged['allocs']:.3f} allocations, {bridged['bytes']:.1f} bytes per event",
+            f"{bridged['allocs']:.3f}", bridged["allocs"] <= 1.0)
     allocs = r.rows.get("allocs_per_delivery_live", {})
     dead = r.rows.get("allocs_per_delivery_half_dead", {})
-    ours = {f"{k} (live)": v for k, v in allocs.items() if k.startswith("ours")}
-    ours.update({f"{k} (half dead)": v for k, v in dead.items() if k.startswith("ours")})
+    ours = {f"{k} (live)": v for k, v in allocs.items() if k.startswith(("ours", "unsync"))}
+    ours.update({f"{k} (half dead)": v for k, v in dead.items()
+                 if k.startswith(("ours", "unsync"))})
     if ours:
         worst = max(v["allocs"] for v in ours.values())
         row("zero allocations per delivery (every path of ours, live and half dead)",
@@ -610,7 +659,7 @@ def render(raw, meta):
       f"{m['load_after']}. The machine has 2 cores and may be shared with other builds: "
       "medians are robust to a stray preemption, the two-thread case less so.")
     w(f"- Command: `{REPORT_COMMAND}`, which builds the benches, then runs "
-      f"`{' '.join(CARGO_COMMAND)}` (the `background`, `delivery`, `issues`, `memory` and "
+      f"`{' '.join(CARGO_COMMAND)}` (the `background`, `bridge`, `delivery`, `issues`, `memory` and "
       "`threads` bench binaries) "
       f"{m['rounds']} times in a row and writes this file; it took {m['elapsed']:.0f} s "
       "including the build.")
@@ -651,8 +700,9 @@ def render(raw, meta):
     w("")
     w("## Targets")
     w("")
-    w("The goals of issue 5 and of the cleanup issue's performance paragraph; goals for the "
-      "design, reported here and never asserted in a test.")
+    w("The goals of issue 5, of the cleanup issue's performance paragraph, of the `unsync` "
+      "flavour and of the bridge to a UI thread; goals for the design, reported here and never "
+      "asserted in a test.")
     w("")
     w(table(["target", "measured (medians)", "ratio", "verdict"], targets(r)))
     w("")
@@ -690,6 +740,29 @@ def render(raw, meta):
     w("")
     w(r.grid("raise_vs_deliver", RAISE, [1, 128]))
     w("")
+    w("## The thread-affine flavour (`unsync`)")
+    w("")
+    w("`Rc` sources and receivers on one thread: `rc::Weak` upgrades (no atomic read-modify-write), "
+      "`RefCell` for the locks, a plain map for the table. In one group with its floor (the bare "
+      "`rc::Weak` loop), the sync floor, signals2 and the root flavour, so their ratios come from "
+      "one run.")
+    w("")
+    w(r.grid("unsync_deliver", UNSYNC, [1, 128], base=("unsync_private", "ours, `unsync`")))
+    w("")
+    bridge = r.rows.get("bridge", {})
+    if bridge:
+        w("## Marshalling to a UI thread")
+        w("")
+        w("A worker thread raises 10,000 events on a thread-safe source; this thread drains its "
+          "dispatcher until each of 16 `Rc` listeners had every event. Beside it, the same "
+          "through a `crossbeam-channel` and a loop over 16 `rc::Weak`. Wall time per event, "
+          "median of 31 batches per round (`benches/bridge.rs`).")
+        w("")
+        w(table(["contender", "per event"], [
+            ["ours: `Bridge` + `Dispatcher`", fmt_time(bridge["ours_bridge"]["ns"])],
+            ["floor: channel + `rc::Weak` loop", fmt_time(bridge["floor_channel_rc_loop"]["ns"])],
+        ]))
+        w("")
     w("## Add then remove one listener on a source holding N")
     w("")
     w("signals2 is measured at 100 and 10,000: each `connect` copies the whole slot set, so "

@@ -634,3 +634,38 @@ fn once_fires_once_under_two_deliveries() {
         assert_eq!(manager.listener_count(&bus), 0, "and removed");
     });
 }
+
+/// The dispatcher's queue: two threads post while the owner drains and then drops the
+/// dispatcher. Every post either runs exactly once (by the drain or by the drop) or is refused
+/// with `DispatcherGone`: none is lost unrun, none runs twice.
+#[test]
+fn posts_vs_drain_and_drop_of_the_dispatcher() {
+    use weak_events::unsync::Dispatcher;
+    model("posts_vs_drain_and_drop_of_the_dispatcher", || {
+        let dispatcher = Dispatcher::new();
+        let ran = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let posters: Vec<_> = (0..2)
+            .map(|i| {
+                let (handle, ran) = (dispatcher.handle(), Arc::clone(&ran));
+                thread::spawn(move || {
+                    handle
+                        .post(move || {
+                            ran[i].fetch_add(1, Ordering::SeqCst);
+                        })
+                        .is_ok()
+                })
+            })
+            .collect();
+        dispatcher.drain();
+        drop(dispatcher);
+        for (i, poster) in posters.into_iter().enumerate() {
+            let accepted = poster.join().unwrap();
+            let runs = ran[i].load(Ordering::SeqCst);
+            assert_eq!(
+                runs,
+                usize::from(accepted),
+                "post {i}: accepted {accepted}, ran {runs} times"
+            );
+        }
+    });
+}

@@ -143,8 +143,8 @@
 //!
 //! - A listener runs on the thread that raised the event (or called `deliver_event`), during
 //!   that call; the crate starts no thread of its own except the cleanup worker, which only
-//!   prunes. To run a listener on a UI thread, hand the work to that thread's loop from the
-//!   listener (a channel, or the loop's own "invoke later").
+//!   prunes. To run a listener on a UI thread, bridge the event to that thread (see "UI threads"
+//!   below).
 //! - Deliveries on different threads run at the same time; a listener registered on a source
 //!   raised from several threads must be `Sync` (the trait requires it) and must expect that.
 //! - A delivery calls a snapshot of the list, checking each registration just before calling
@@ -154,6 +154,52 @@
 //!   receiver that must not run after it is closed checks its own "closed" flag, set under its
 //!   own lock before it unsubscribes, and the listener checks the flag under the same lock. A
 //!   removal on the *same* thread (from an earlier listener of the delivery) is always seen.
+//!
+//! # UI threads: `unsync`, a dispatcher and a bridge
+//!
+//! Views are `Rc` objects that only the UI thread may touch; a worker computes on a `Send` model.
+//! The [`unsync`](crate::unsync) flavour holds the views weakly on the UI thread, and a
+//! [`Dispatcher`](crate::unsync::Dispatcher) owned by that thread takes work posted from any
+//! thread through its `Send` handle; a [`Bridge`](crate::unsync::Bridge) carries a thread-safe
+//! event to `unsync` listeners through it. The loop drains the dispatcher when woken: no polling
+//! timer, and no `clone!(#[weak] view)` by hand. When the dispatcher is gone, posts are refused
+//! and a bridge's registration removes itself: nothing accumulates (WPF's cleanup, posted to a
+//! dispatcher that never runs, does).
+//!
+//! ## glib / gtk-rs
+//!
+//! The waker asks the main context to run a drain on the main thread
+//! (`glib-main-loop/examples/glib_main_loop.rs` runs this against a real main loop):
+//!
+//! ```ignore
+//! thread_local! { static DISPATCHER: RefCell<Option<Dispatcher>> = const { RefCell::new(None) }; }
+//! let context = glib::MainContext::default();
+//! let waker = context.clone();
+//! let dispatcher = Dispatcher::with_waker(move || waker.invoke(|| {
+//!     DISPATCHER.with(|d| d.borrow().as_ref().map(Dispatcher::drain));
+//! }));
+//! let bridge = Bridge::<Progress>::new(&dispatcher, &model); // `model: Arc<Model>`
+//! bridge.add_listener(&progress_bar);                        // `progress_bar: Rc<ProgressBar>`
+//! DISPATCHER.with(|d| *d.borrow_mut() = Some(dispatcher));
+//! ```
+//!
+//! ## winit
+//!
+//! The waker sends a user event through an `EventLoopProxy` (which is `Send`); the loop drains
+//! when it arrives, and runs the thread's idle cleanup before it blocks:
+//!
+//! ```ignore
+//! let proxy = event_loop.create_proxy();
+//! let dispatcher = Dispatcher::with_waker(move || { let _ = proxy.send_event(Wake); });
+//! // in ApplicationHandler::user_event: dispatcher.drain();
+//! // in ApplicationHandler::about_to_wait: weak_events::unsync::run_pending_cleanup();
+//! ```
+//!
+//! ## Slint
+//!
+//! `slint::invoke_from_event_loop` takes a `Send` closure and runs it on the UI thread: make it
+//! the waker, and drain from the closure it runs (a thread-local holds the dispatcher, as with
+//! glib).
 //!
 //! # Testing
 //!

@@ -293,3 +293,104 @@ fn current_while_the_threads_locals_are_destroyed_is_a_documented_answer() {
         "current() still gives a working (private) manager"
     );
 }
+
+/// A thread-safe model for the bridge churn.
+struct Model {
+    progress: weak_events::Event<u32>,
+}
+
+enum Progress {}
+impl weak_events::WeakEvent for Progress {
+    type Source = Model;
+    type Args = u32;
+    fn event(model: &Model) -> Option<&weak_events::Event<u32>> {
+        Some(&model.progress)
+    }
+}
+
+struct Bar {
+    calls: Cell<usize>,
+}
+
+impl WeakEventListener<weak_events::unsync::Bridged<Progress>> for Bar {
+    fn receive_weak_event(&self, _: &weak_events::unsync::Bridge<Progress>, _: &u32) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+#[test]
+fn a_million_bridged_posts_with_views_opening_and_closing_stay_bounded() {
+    use std::sync::Arc;
+    use weak_events::unsync::{Bridge, Dispatcher};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    const WORKERS: usize = 2;
+    let per_worker = CYCLES / WORKERS;
+    let dispatcher = Dispatcher::new();
+    let model = Arc::new(Model {
+        progress: weak_events::Event::new(),
+    });
+    let bridge = Bridge::<Progress>::new(&dispatcher, &model);
+    let keeper = Rc::new(Bar {
+        calls: Cell::new(0),
+    });
+    bridge.add_listener(&keeper);
+    // Warm-up: the queue's and the lists' first growth is not what is measured.
+    for _ in 0..1024 {
+        model.progress.raise(&0);
+    }
+    dispatcher.drain();
+    let before = live();
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let model = Arc::clone(&model);
+            std::thread::spawn(move || {
+                for i in 0..per_worker {
+                    model.progress.raise(&(i as u32));
+                }
+            })
+        })
+        .collect();
+    let (mut peak_queue, mut peak_views, mut opened) = (0, 0, 0);
+    let mut views: Vec<Rc<Bar>> = Vec::new();
+    while workers.iter().any(|w| !w.is_finished()) {
+        // A view opens, and the oldest closes without unsubscribing, between drains.
+        let view = Rc::new(Bar {
+            calls: Cell::new(0),
+        });
+        bridge.add_listener(&view);
+        views.push(view);
+        opened += 1;
+        if views.len() > 8 {
+            views.remove(0);
+        }
+        peak_queue = peak_queue.max(dispatcher.stats().queued);
+        dispatcher.drain();
+        let manager = weak_events::unsync::WeakEventManager::<
+            weak_events::unsync::Bridged<Progress>,
+        >::current();
+        peak_views = peak_views.max(manager.listener_count(&bridge));
+    }
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    dispatcher.drain();
+    drop(views);
+    let grown = live() - before;
+    println!(
+        "bridge: {} events, {opened} views opened, peak queue {peak_queue}, peak registrations \
+         {peak_views}, {grown} bytes grown",
+        WORKERS * per_worker
+    );
+    assert_eq!(
+        keeper.calls.get(),
+        1024 + WORKERS * per_worker,
+        "every event delivered"
+    );
+    assert_eq!(dispatcher.stats().queued, 0);
+    // Dead views are pruned by the deliveries that meet them.
+    assert!(
+        peak_views <= 8 + 1 + 16,
+        "{peak_views} registrations on the bridge"
+    );
+    assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
+}

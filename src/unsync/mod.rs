@@ -46,6 +46,7 @@
 //! ```
 
 mod cleanup;
+mod dispatch;
 mod event;
 mod kind;
 mod manager;
@@ -53,6 +54,9 @@ mod manager;
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
+pub use dispatch::{
+    Bridge, Bridged, Dispatcher, DispatcherGone, DispatcherHandle, DispatcherStats,
+};
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
 pub use manager::{Subscription, WeakEventManager};
