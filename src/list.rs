@@ -664,14 +664,17 @@ pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
     while next < snapshot.len() {
         panics.catch(|| {
             while let Some(node) = snapshot.get(next) {
+                // One dereference of the pointer for the flag, the id and the value.
+                let node: &Node<T> = node;
                 // Past this node before calling it: a panic resumes at the one after.
                 next += 1;
                 // Checked just before the call: a registration removed before its turn is
                 // skipped, including one removed by an earlier listener of this very delivery.
-                if node.is_removed() {
+                let state = node.state.load(Ordering::Acquire);
+                if state & REMOVED != 0 {
                     continue;
                 }
-                if !call(node.id(), &node.value) {
+                if !call(state, &node.value) {
                     dead += 1;
                 }
             }
