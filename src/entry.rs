@@ -21,10 +21,11 @@ pub(crate) trait Alive {
 pub(crate) trait Entry<F: Flavor, E: Kind<F>>: Alive {
     /// Calls the receiver if it is alive; false if it died.
     ///
-    /// A once-registration calls `remove` (which removes it from its list) before it calls its
-    /// receiver, and only on the delivery that claims it; other entries ignore `remove`. One
+    /// A once-registration calls `removal.remove()` (which removes it from its list) before it
+    /// calls its receiver, and only on the delivery that claims it; a listener or handler that
+    /// returns `Break` calls it after; other entries ignore it. One
     /// virtual call per listener, whatever the kind of entry.
-    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool;
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
 }
@@ -54,11 +55,11 @@ where
     E: Kind<F>,
     L: Receive<F, E> + ?Sized + 'static,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         match F::upgrade(&self.listener) {
             Some(listener) => {
                 if listener.receive(sender, args).is_break() {
-                    remove();
+                    removal.remove();
                 }
                 // `listener` may be the last strong reference: the receiver's drop runs here,
                 // still with no lock held.
@@ -119,11 +120,11 @@ where
     R: ?Sized + 'static,
     O: Outcome,
 {
-    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         match F::upgrade(&self.receiver) {
             Some(receiver) => {
                 if (self.handler)(&receiver, sender, args).is_break() {
-                    remove();
+                    removal.remove();
                 }
                 true
             }
@@ -159,17 +160,47 @@ impl<X: Alive> Alive for Once<X> {
 }
 
 impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Once<X> {
-    fn deliver(&self, sender: &E::Source, args: &E::Args, remove: &mut dyn FnMut()) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         if self.fired.swap(true, Ordering::AcqRel) {
             // Another delivery claimed it: to this one it is already removed.
             return true;
         }
-        remove();
-        self.inner.deliver(sender, args, &mut || {})
+        removal.remove();
+        self.inner.deliver(Removal::NONE, sender, args)
     }
 
     fn listener_addr(&self) -> Option<usize> {
         self.inner.listener_addr()
+    }
+}
+
+/// How an entry removes its own registration during a delivery (a listener or handler that
+/// returned `Break`, a once-registration): the registration's id and the delivery's remover,
+/// which is made once per delivery, not once per call.
+#[derive(Clone, Copy)]
+pub(crate) struct Removal<'a> {
+    id: u64,
+    remover: Option<&'a dyn Fn(u64)>,
+}
+
+impl<'a> Removal<'a> {
+    /// Removes nothing: for the inner entry of a once-registration, removed already.
+    pub(crate) const NONE: Removal<'static> = Removal {
+        id: 0,
+        remover: None,
+    };
+
+    pub(crate) fn new(id: u64, remover: &'a dyn Fn(u64)) -> Self {
+        Removal {
+            id,
+            remover: Some(remover),
+        }
+    }
+
+    pub(crate) fn remove(self) {
+        if let Some(remover) = self.remover {
+            remover(self.id);
+        }
     }
 }
 

@@ -18,7 +18,7 @@
 
 use crate::cleanup::{Dirty, DoublingMark};
 use crate::engine::{Engine, Kind};
-use crate::entry::{Alive, Entry};
+use crate::entry::{Alive, Entry, Removal};
 use crate::event::EventToken;
 use crate::flavor::Flavor;
 use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
@@ -430,13 +430,14 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
 ) {
     let mut panics = FirstPanic::new();
     let mut dead = 0;
+    let remover = |id| {
+        if let Some(state) = state() {
+            state.remove_id(id);
+        }
+    };
     snapshot.for_each(|list| {
         dead += call_each::<F, _>(list, &mut panics, |id, entry| {
-            entry.deliver(sender, args, &mut || {
-                if let Some(state) = state() {
-                    state.remove_id(id);
-                }
-            })
+            entry.deliver(Removal::new(id, &remover), sender, args)
         });
     });
     drop(snapshot);
