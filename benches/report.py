@@ -381,6 +381,20 @@ def targets(r):
             f"{fmt_time(a)} vs {fmt_time(b)} per event",
             f"bridge/floor = {fmt_ratio(a / b)}{spread(r.row_rounds('bridge', 'ratio', 'ratio'))}",
             a / b <= 1.5)
+    stream = r.rows.get("stream", {})
+    if "ours_streams" in stream and "tokio_broadcast" in stream:
+        a, b = stream["ours_streams"]["ns"], stream["tokio_broadcast"]["ns"]
+        row("an event raised to 16 streams and received by their tasks within 1.5x of "
+            "`tokio::sync::broadcast` with 16 receivers",
+            f"{fmt_time(a)} vs {fmt_time(b)} per event",
+            f"streams/broadcast = {fmt_ratio(a / b)}"
+            f"{spread(r.row_rounds('stream', 'ratio', 'ratio'))}",
+            a / b <= 1.5)
+    streamed = r.rows.get("allocs_per_stream_event", {}).get("ours_stream")
+    if streamed:
+        row("allocations per event delivered to a stream with room (beyond the argument's "
+            "clone): 0", f"{streamed['allocs']:.3f} allocations per event",
+            f"{streamed['allocs']:.3f}", streamed["allocs"] == 0)
     bridged = r.rows.get("allocs_per_bridged_event", {}).get("ours_bridge")
     if bridged:
         row("allocations per bridged event beyond the arguments' own clone: at most 1",
@@ -659,8 +673,8 @@ def render(raw, meta):
       f"{m['load_after']}. The machine has 2 cores and may be shared with other builds: "
       "medians are robust to a stray preemption, the two-thread case less so.")
     w(f"- Command: `{REPORT_COMMAND}`, which builds the benches, then runs "
-      f"`{' '.join(CARGO_COMMAND)}` (the `background`, `bridge`, `delivery`, `issues`, `memory` and "
-      "`threads` bench binaries) "
+      f"`{' '.join(CARGO_COMMAND)}` (the `background`, `bridge`, `delivery`, `issues`, `memory`, "
+      "`stream` and `threads` bench binaries) "
       f"{m['rounds']} times in a row and writes this file; it took {m['elapsed']:.0f} s "
       "including the build.")
     w(f"- Figures: every time is the median over the {m['rounds']} rounds of each round's "
@@ -701,7 +715,7 @@ def render(raw, meta):
     w("## Targets")
     w("")
     w("The goals of issue 5, of the cleanup issue's performance paragraph, of the `unsync` "
-      "flavour and of the bridge to a UI thread; goals for the design, reported here and never "
+      "flavour, of the bridge to a UI thread and of async streams; goals for the design, reported here and never "
       "asserted in a test.")
     w("")
     w(table(["target", "measured (medians)", "ratio", "verdict"], targets(r)))
@@ -761,6 +775,20 @@ def render(raw, meta):
         w(table(["contender", "per event"], [
             ["ours: `Bridge` + `Dispatcher`", fmt_time(bridge["ours_bridge"]["ns"])],
             ["floor: channel + `rc::Weak` loop", fmt_time(bridge["floor_channel_rc_loop"]["ns"])],
+        ]))
+        w("")
+    stream = r.rows.get("stream", {})
+    if stream:
+        w("## Async streams")
+        w("")
+        w("This thread raises 2,000 events on a source; 16 tokio tasks (2 worker threads) each "
+          "receive all of them through their stream. Beside it, the same through "
+          "`tokio::sync::broadcast` with 16 receivers. Wall time per event, median of 21 "
+          "batches per round (`benches/stream.rs`).")
+        w("")
+        w(table(["contender", "per event"], [
+            ["ours: 16 `EventStream`s", fmt_time(stream["ours_streams"]["ns"])],
+            ["`tokio::sync::broadcast`, 16 receivers", fmt_time(stream["tokio_broadcast"]["ns"])],
         ]))
         w("")
     w("## Add then remove one listener on a source holding N")

@@ -669,3 +669,38 @@ fn posts_vs_drain_and_drop_of_the_dispatcher() {
         }
     });
 }
+
+/// An async stream: a delivery that lands while the task is between a poll that found nothing
+/// and parking still wakes it (a lost wake-up leaves `block_on` parked forever, which loom
+/// reports); and a stream dropped during a delivery neither panics nor leaves its registration.
+#[test]
+fn stream_deliver_vs_poll_and_drop() {
+    use futures_core::Stream;
+    use weak_events::StreamItem;
+    model("stream_deliver_vs_poll", || {
+        let manager = WeakEventManager::<Direct>::with_cleanup(CleanupMode::Inline);
+        let source = bus();
+        let mut stream = manager.stream(&source, 4);
+        let deliverer = {
+            let (manager, source) = (manager.clone(), Arc::clone(&source));
+            thread::spawn(move || manager.deliver_event(&source, &7))
+        };
+        let item = loom::future::block_on(std::future::poll_fn(|cx| {
+            std::pin::Pin::new(&mut stream).poll_next(cx)
+        }));
+        assert_eq!(item, Some(StreamItem::Event(7)));
+        deliverer.join().unwrap();
+    });
+    model("stream_drop_vs_deliver", || {
+        let manager = WeakEventManager::<Direct>::with_cleanup(CleanupMode::Inline);
+        let source = bus();
+        let stream = manager.stream(&source, 4);
+        let deliverer = {
+            let (manager, source) = (manager.clone(), Arc::clone(&source));
+            thread::spawn(move || manager.deliver_event(&source, &7))
+        };
+        drop(stream);
+        deliverer.join().unwrap();
+        assert_eq!(manager.listener_count(&source), 0);
+    });
+}

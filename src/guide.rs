@@ -201,6 +201,21 @@
 //! the waker, and drain from the closure it runs (a thread-local holds the dispatcher, as with
 //! glib).
 //!
+//! # Async tasks: streams, listeners or a broadcast channel
+//!
+//! - A task that follows a long-lived source takes a stream
+//!   ([`WeakEventManager::stream`](crate::WeakEventManager::stream)): the task owns it, so the
+//!   task ending (returning, or aborted) is the unsubscription, and its waker (which keeps the
+//!   task's allocation) goes with it. The stream ends when the source is gone.
+//! - A listener is right when the reaction is short and synchronous, on the raising thread; a
+//!   stream when it needs `.await`, or must run on the task's executor.
+//! - `tokio::sync::broadcast` knows nothing of the sender's lifetime (a receiver waits until
+//!   every sender handle is dropped), and its `RecvError::Lagged` sits beside
+//!   `RecvError::Closed` in one error type, which code often handles as the end. A stream's lag
+//!   is an item ([`StreamItem::Lagged`](crate::StreamItem::Lagged)) and its end is `None`: a
+//!   slow task learns how many events it missed and goes on. Both drop the oldest events when
+//!   a receiver falls behind; neither blocks the sender.
+//!
 //! # Testing
 //!
 //! - Use a private manager per test ([`WeakEventManager::new`](crate::WeakEventManager::new) or

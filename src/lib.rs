@@ -114,6 +114,7 @@ mod panic;
 mod property;
 mod source;
 mod stats;
+mod stream;
 mod subscription;
 mod sync;
 mod table;
@@ -141,6 +142,7 @@ pub use property::{
     ALL_PROPERTIES,
 };
 pub use stats::{CleanupStats, ManagerStats, PurgeReport};
+pub use stream::{EventStream, StreamItem};
 pub use subscription::Subscription;
 
 /// The README's example is compiled and run as a doctest, so it cannot rot.

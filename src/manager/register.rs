@@ -384,4 +384,38 @@ impl<E: WeakEvent> WeakEventManager<E> {
         self.register::<R, _>(Target::Source(source, None), entry)
             .into_guard()
     }
+
+    /// A stream of `source`'s events for an async task, buffering up to `capacity` of them (a
+    /// capacity of 0 is taken as 1); see [`EventStream`](crate::EventStream).
+    ///
+    /// The stream is held weakly like any receiver: dropping it (the task ending) removes its
+    /// registration at once. Each event is cloned once into the stream's buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Store;
+    /// enum Changed {}
+    /// impl WeakEvent for Changed { type Source = Store; type Args = String; }
+    ///
+    /// let manager = WeakEventManager::<Changed>::new();
+    /// let store = Arc::new(Store);
+    /// let stream = manager.stream(&store, 16);
+    /// manager.deliver_event(&store, &"title".to_string());
+    /// assert_eq!(stream.buffered(), 1);
+    /// drop(stream); // the task ended
+    /// assert_eq!(manager.listener_count(&store), 0);
+    /// ```
+    pub fn stream(&self, source: &Arc<E::Source>, capacity: usize) -> crate::EventStream<E>
+    where
+        E::Args: Clone + Send + Sized,
+    {
+        crate::EventStream::new(capacity, |entry| {
+            self.register::<crate::EventStream<E>, _>(Target::Source(source, None), entry)
+                .into_guard()
+        })
+    }
 }

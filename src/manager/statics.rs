@@ -347,4 +347,30 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     pub fn deliver_static(&self, args: &E::Args) {
         self.engine.deliver_static(args);
     }
+
+    /// A stream of the static events for an async task; see
+    /// [`stream`](Self::stream). It ends only when the manager is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// enum Shutdown {}
+    /// impl WeakEvent for Shutdown { type Source = (); type Args = (); }
+    ///
+    /// let manager = WeakEventManager::<Shutdown>::new();
+    /// let stream = manager.stream_static(1);
+    /// manager.deliver_static(&());
+    /// assert_eq!(stream.buffered(), 1);
+    /// ```
+    pub fn stream_static(&self, capacity: usize) -> crate::EventStream<E>
+    where
+        E::Args: Clone + Send + Sized,
+    {
+        crate::EventStream::new(capacity, |entry| {
+            self.register::<crate::EventStream<E>, _>(Target::Static, entry)
+                .into_guard()
+        })
+    }
 }
