@@ -36,6 +36,13 @@ pub(crate) struct ListenerEntry<F: Flavor, L: ?Sized + 'static> {
 }
 
 impl<F: Flavor, L: ?Sized + 'static> ListenerEntry<F, L> {
+    /// An entry for a receiver's weak pointer (see [`Unborn`]).
+    pub(crate) fn from_weak(listener: &F::Weak<L>) -> Self {
+        ListenerEntry {
+            listener: listener.clone(),
+        }
+    }
+
     pub(crate) fn new(listener: &F::Ptr<L>) -> Self {
         ListenerEntry {
             listener: F::downgrade(listener),
@@ -171,6 +178,96 @@ impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Once<X> {
 
     fn listener_addr(&self) -> Option<usize> {
         self.inner.listener_addr()
+    }
+}
+
+/// A registration made from a receiver's `Weak` while the receiver is being built (inside
+/// `Arc::new_cyclic`): until its receiver has been seen alive, it is *unborn*, not dead. A pass
+/// does not purge it and a delivery skips it; its guard (the only handle such a registration
+/// gives) removes it, whether the receiver dies later (the guard sits in its fields) or its
+/// construction panics (the guard is dropped with the half-built value).
+pub(crate) struct Unborn<X> {
+    inner: X,
+    born: AtomicBool,
+}
+
+impl<X> Unborn<X> {
+    pub(crate) fn new(inner: X) -> Self {
+        Unborn {
+            inner,
+            born: AtomicBool::new(false),
+        }
+    }
+}
+
+impl<X: Alive> Alive for Unborn<X> {
+    fn is_alive(&self) -> bool {
+        if self.inner.is_alive() {
+            self.born.store(true, Ordering::Release);
+            return true;
+        }
+        // Dead only once it has lived: before, its receiver is still being built.
+        !self.born.load(Ordering::Acquire)
+    }
+}
+
+impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Unborn<X> {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+        if !self.born.load(Ordering::Acquire) {
+            if !self.inner.is_alive() {
+                return true; // not yet built: skipped, and not counted dead
+            }
+            self.born.store(true, Ordering::Release);
+        }
+        self.inner.deliver(removal, sender, args)
+    }
+
+    fn listener_addr(&self) -> Option<usize> {
+        self.inner.listener_addr()
+    }
+}
+
+/// A handler that may capture context (anything but its own receiver, which it is given): a
+/// closure beside the receiver's weak pointer.
+pub(crate) struct ClosureEntry<F: Flavor, R: ?Sized + 'static, H> {
+    receiver: F::Weak<R>,
+    handler: H,
+}
+
+impl<F: Flavor, R: ?Sized + 'static, H> ClosureEntry<F, R, H> {
+    pub(crate) fn new(receiver: &F::Ptr<R>, handler: H) -> Self {
+        ClosureEntry {
+            receiver: F::downgrade(receiver),
+            handler,
+        }
+    }
+}
+
+impl<F: Flavor, R: ?Sized + 'static, H> Alive for ClosureEntry<F, R, H> {
+    fn is_alive(&self) -> bool {
+        F::strong_count(&self.receiver) > 0
+    }
+}
+
+impl<F, E, R, H> Entry<F, E> for ClosureEntry<F, R, H>
+where
+    F: Flavor,
+    E: Kind<F>,
+    R: ?Sized + 'static,
+    H: Fn(&R, &E::Source, &E::Args),
+{
+    fn deliver(&self, _: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+        match F::upgrade(&self.receiver) {
+            Some(receiver) => {
+                (self.handler)(&receiver, sender, args);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn listener_addr(&self) -> Option<usize> {
+        None
     }
 }
 

@@ -2,10 +2,11 @@
 //! or handler, once or not, id or guard, each a one-line wrapper over the one registration path.
 
 use std::ops::ControlFlow;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::engine::Target;
-use crate::entry::{HandlerEntry, ListenerEntry, Once};
+use crate::entry::{ClosureEntry, HandlerEntry, ListenerEntry, Once, Unborn};
+use crate::flavor::Shared;
 use crate::subscription::Subscription;
 use crate::{RegistrationId, WeakEvent, WeakEventListener, WeakEventManager};
 
@@ -417,5 +418,128 @@ impl<E: WeakEvent> WeakEventManager<E> {
             self.register::<crate::EventStream<E>, _>(Target::Source(source, None), entry)
                 .into_guard()
         })
+    }
+
+    /// Registers a receiver that is still being built, from its `Weak`, so that the receiver
+    /// can keep the guard in its own field: call it inside `Arc::new_cyclic`.
+    ///
+    /// Until the receiver has been seen alive the registration is skipped by deliveries and
+    /// never purged by a pass (its `Weak` cannot be upgraded yet, which would otherwise look
+    /// like a dead receiver). So the guard is the only handle it gives: there is no id form and
+    /// no `detach`. When the receiver dies, its fields drop and the guard removes the
+    /// registration at once; if the receiver's construction panics, the half-built value (and
+    /// the guard in it) is dropped, and nothing is left behind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Settings;
+    /// enum Changed {}
+    /// impl WeakEvent for Changed { type Source = Settings; type Args = (); }
+    ///
+    /// // The panel owns its subscription: no `Mutex<Option<Subscription>>` filled in later.
+    /// struct Panel { _subscription: Subscription }
+    /// impl WeakEventListener<Changed> for Panel { fn receive_weak_event(&self, _: &Settings, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Changed>::new();
+    /// let settings = Arc::new(Settings);
+    /// let panel = Arc::new_cyclic(|me| Panel { _subscription: manager.subscribe_weak(&settings, me) });
+    /// assert_eq!(manager.listener_count(&settings), 1);
+    /// drop(panel); // its guard goes with it
+    /// assert_eq!(manager.listener_count(&settings), 0);
+    /// ```
+    pub fn subscribe_weak<L>(&self, source: &Arc<E::Source>, listener: &Weak<L>) -> Subscription
+    where
+        L: WeakEventListener<E> + 'static,
+    {
+        let entry = Unborn::new(ListenerEntry::from_weak(listener));
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// Registers a handler that may capture context (a logger, a channel, a setting) beside
+    /// the receiver it is given, which is held weakly as with [`add_handler`](Self::add_handler).
+    ///
+    /// What it gives up: a plain `fn` cannot capture its own receiver, so
+    /// [`add_handler`](Self::add_handler) makes "a handler that keeps its receiver alive" a
+    /// compile error. A closure here could capture the receiver's `Arc` and keep it alive
+    /// forever; nothing stops that at compile time. It shows in [`stats`](Self::stats): the
+    /// registration stays `alive` after every other owner of the receiver let go. Capture the
+    /// context, never the receiver.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, mpsc};
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = u32; }
+    /// struct View { name: &'static str }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Arc::new(Bus), Arc::new(View { name: "inbox" }));
+    /// let (log, received) = mpsc::channel();
+    /// manager.add_closure_handler(&bus, &view, move |view, _, n| {
+    ///     log.send(format!("{} got {n}", view.name)).unwrap();
+    /// });
+    /// manager.deliver_event(&bus, &3);
+    /// assert_eq!(received.recv().unwrap(), "inbox got 3");
+    /// drop(view);
+    /// manager.deliver_event(&bus, &4); // the view is gone: not called
+    /// assert!(received.try_recv().is_err());
+    /// ```
+    pub fn add_closure_handler<R, H>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: H,
+    ) -> RegistrationId
+    where
+        R: Send + Sync + ?Sized + 'static,
+        H: Fn(&R, &E::Source, &E::Args) + Send + Sync + 'static,
+    {
+        let entry = ClosureEntry::<Shared, R, H>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
+    }
+
+    /// [`add_closure_handler`](Self::add_closure_handler) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = u32; }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// let factor = 10;
+    /// let guard = manager.subscribe_closure_handler(&bus, &receiver, move |_, _, n| assert!(n * factor >= 0));
+    /// assert_eq!(manager.listener_count(&bus), 1);
+    /// drop(guard);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe_closure_handler<R, H>(
+        &self,
+        source: &Arc<E::Source>,
+        receiver: &Arc<R>,
+        handler: H,
+    ) -> Subscription
+    where
+        R: Send + Sync + ?Sized + 'static,
+        H: Fn(&R, &E::Source, &E::Args) + Send + Sync + 'static,
+    {
+        let entry = ClosureEntry::<Shared, R, H>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .into_guard()
     }
 }

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use crate::engine::{Engine, Registered, Target};
-use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry, Once};
+use crate::entry::{addr_of, ClosureEntry, Entry, HandlerEntry, ListenerEntry, Once, Unborn};
 use crate::flavor::Local;
 use crate::subscription::{Guard, Unregister};
 use crate::unsync::{CleanupMode, WeakEvent, WeakEventListener};
@@ -174,6 +174,112 @@ impl<E: WeakEvent> WeakEventManager<E> {
             })
             .ok()
             .flatten()
+    }
+
+    /// Registers a receiver still being built, from its `Weak`, inside `Rc::new_cyclic`, so
+    /// that it keeps the guard in its own field; see the root flavour's
+    /// [`subscribe_weak`](crate::WeakEventManager::subscribe_weak).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use weak_events::unsync::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Settings;
+    /// enum Changed {}
+    /// impl WeakEvent for Changed { type Source = Settings; type Args = (); }
+    /// struct Panel { _subscription: Subscription }
+    /// impl WeakEventListener<Changed> for Panel { fn receive_weak_event(&self, _: &Settings, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Changed>::new();
+    /// let settings = Rc::new(Settings);
+    /// let panel = Rc::new_cyclic(|me| Panel { _subscription: manager.subscribe_weak(&settings, me) });
+    /// assert_eq!(manager.listener_count(&settings), 1);
+    /// drop(panel);
+    /// assert_eq!(manager.listener_count(&settings), 0);
+    /// ```
+    pub fn subscribe_weak<L>(
+        &self,
+        source: &Rc<E::Source>,
+        listener: &std::rc::Weak<L>,
+    ) -> Subscription
+    where
+        L: WeakEventListener<E> + 'static,
+    {
+        let entry = Unborn::new(ListenerEntry::<Local, L>::from_weak(listener));
+        self.register::<L, _>(Target::Source(source, None), entry)
+            .into_guard()
+    }
+
+    /// A handler that may capture context beside the receiver it is given (held weakly); see
+    /// the root flavour's [`add_closure_handler`](crate::WeakEventManager::add_closure_handler)
+    /// for what it gives up.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use weak_events::unsync::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = u32; }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, view) = (Rc::new(Bus), Rc::new("inbox"));
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let sink = Rc::clone(&log);
+    /// manager.add_closure_handler(&bus, &view, move |view, _, n| sink.borrow_mut().push(format!("{view} got {n}")));
+    /// manager.deliver_event(&bus, &3);
+    /// assert_eq!(*log.borrow(), ["inbox got 3"]);
+    /// ```
+    pub fn add_closure_handler<R, H>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: H,
+    ) -> RegistrationId
+    where
+        R: ?Sized + 'static,
+        H: Fn(&R, &E::Source, &E::Args) + 'static,
+    {
+        let entry = ClosureEntry::<Local, R, H>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .id
+    }
+
+    /// [`add_closure_handler`](Self::add_closure_handler) returning a guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use weak_events::unsync::{WeakEvent, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = u32; }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Rc::new(Bus), Rc::new(()));
+    /// let guard = manager.subscribe_closure_handler(&bus, &receiver, |_, _, _| {});
+    /// drop(guard);
+    /// assert_eq!(manager.listener_count(&bus), 0);
+    /// ```
+    pub fn subscribe_closure_handler<R, H>(
+        &self,
+        source: &Rc<E::Source>,
+        receiver: &Rc<R>,
+        handler: H,
+    ) -> Subscription
+    where
+        R: ?Sized + 'static,
+        H: Fn(&R, &E::Source, &E::Args) + 'static,
+    {
+        let entry = ClosureEntry::<Local, R, H>::new(receiver, handler);
+        self.register::<R, _>(Target::Source(source, None), entry)
+            .into_guard()
     }
 
     manager_methods!(Rc, "std::rc::Rc", "weak_events::unsync", "crate::unsync");
