@@ -301,16 +301,10 @@ fn profile_forgotten_removal() {
         left.len()
     );
     for undisposed in &left {
-        let backtrace = undisposed.backtrace.to_string();
-        let place = backtrace
-            .lines()
-            .skip_while(|line| !line.contains("leak_demo"))
-            .find(|line| line.trim_start().starts_with("at "))
-            .map_or("(build with debug info to see the line)", |line| {
-                line.trim()
-            });
+        // The creation site needs no debug info: every registration records its caller's line.
+        let place = undisposed.site;
         println!(
-            "  - {} listening to {} (receiver {}), registered {place}",
+            "  - {} listening to {} (receiver {}), registered at {place}",
             undisposed
                 .receiver
                 .rsplit("::")
@@ -329,6 +323,33 @@ fn profile_forgotten_removal() {
         );
     }
     drop(forgetful);
+    growth_warning();
+}
+
+/// A source whose live listeners keep growing warns past the threshold, and again at each
+/// further half, naming the line that made most of them.
+fn growth_warning() {
+    fn print(warning: &weak_events::ThresholdWarning) {
+        if warning.event.ends_with("Tick") {
+            println!("  - {warning}");
+        }
+    }
+    weak_events::set_threshold_hook(Some(print));
+    let manager = WeakEventManager::<Tick>::new();
+    manager.set_listener_threshold(Some(100));
+    let bus = Arc::new(AppBus { tick: Event::new() });
+    let counters = Arc::new(Counters::default());
+    println!("\ngrowth warnings: 240 views are added and never removed (threshold 100)");
+    let views: Vec<_> = (0..240)
+        .map(|_| {
+            let view = View::open(&counters);
+            manager.add_listener(&bus, &view);
+            view
+        })
+        .collect();
+    weak_events::set_threshold_hook(None);
+    drop(views);
+    manager.purge();
 }
 
 fn write_svg(

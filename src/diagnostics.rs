@@ -12,6 +12,7 @@ use std::backtrace::Backtrace;
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::AddAssign;
+use std::panic::Location;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -22,7 +23,8 @@ use crate::flavor::{Flavor, Local, Shared};
 use crate::list::Node;
 use crate::stats::ManagerStats;
 
-/// The listener count per source past which a manager warns, once per source, unless changed
+/// The live listener count per source past which a manager warns (then again at each further
+/// 50% of growth; see [`ThresholdWarning`]), unless changed
 /// with [`WeakEventManager::set_listener_threshold`](crate::WeakEventManager::set_listener_threshold).
 ///
 /// Node's emitters warn past 10, tuned for servers where an eleventh listener is usually a leak.
@@ -58,6 +60,7 @@ struct Record<F: Flavor, P: ?Sized + 'static> {
     seq: u64,
     event: &'static str,
     receiver: &'static str,
+    site: &'static Location<'static>,
     probe: F::Weak<P>,
     backtrace: Arc<Backtrace>,
 }
@@ -81,8 +84,7 @@ impl<F: Flavor, P: Probe + ?Sized + 'static> Profiler<F, P> {
     /// Records a registration; `backtrace` is captured by the caller before it takes the lock.
     fn push(
         &mut self,
-        event: &'static str,
-        receiver: &'static str,
+        (event, receiver, site): (&'static str, &'static str, &'static Location<'static>),
         probe: F::Weak<P>,
         backtrace: Arc<Backtrace>,
     ) {
@@ -95,6 +97,7 @@ impl<F: Flavor, P: Probe + ?Sized + 'static> Profiler<F, P> {
             seq: SEQ.fetch_add(1, Ordering::Relaxed) + 1,
             event,
             receiver,
+            site,
             probe,
             backtrace,
         });
@@ -110,6 +113,7 @@ impl<F: Flavor, P: Probe + ?Sized + 'static> Profiler<F, P> {
                 let undisposed = Undisposed {
                     event: r.event,
                     receiver: r.receiver,
+                    site: r.site,
                     receiver_alive: probe.receiver_alive(),
                     backtrace: Arc::clone(&r.backtrace),
                 };
@@ -145,7 +149,7 @@ where
     let backtrace = Arc::new(Backtrace::force_capture());
     let probe: Weak<dyn Probe + Send + Sync> =
         Arc::downgrade(node) as Weak<dyn Probe + Send + Sync>;
-    lock_profiler().push(event, receiver, probe, backtrace);
+    lock_profiler().push((event, receiver, node.site), probe, backtrace);
 }
 
 /// Records a registration of the thread-affine flavour if profiling is on, in this thread's
@@ -163,8 +167,11 @@ pub(crate) fn note_local_registration<T>(
     let probe: std::rc::Weak<dyn Probe> = Rc::downgrade(node) as std::rc::Weak<dyn Probe>;
     // A registration made while the thread's locals are being destroyed is not recorded.
     let backtrace = Arc::new(Backtrace::force_capture());
-    let _ =
-        LOCAL_PROFILER.try_with(|local| local.borrow_mut().push(event, receiver, probe, backtrace));
+    let _ = LOCAL_PROFILER.try_with(|local| {
+        local
+            .borrow_mut()
+            .push((event, receiver, node.site), probe, backtrace)
+    });
 }
 
 /// Starts dispose profiling: every registration made from now on records where it was made.
@@ -295,6 +302,8 @@ pub struct Undisposed {
     pub event: &'static str,
     /// The receiver's type name.
     pub receiver: &'static str,
+    /// Where the registration was made (the caller of the registering method).
+    pub site: &'static Location<'static>,
     /// Whether the receiver is still alive (if not, the next cleanup pass prunes it).
     pub receiver_alive: bool,
     /// Where the registration was made.
@@ -305,9 +314,10 @@ impl fmt::Display for Undisposed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} registered for {} ({}), registered at:",
+            "{} registered for {} at {} ({}), backtrace:",
             self.receiver,
             self.event,
+            self.site,
             if self.receiver_alive {
                 "receiver alive"
             } else {
@@ -345,6 +355,11 @@ pub struct ReportRow {
     pub dead: usize,
     /// Receivers pruned after dying while still registered.
     pub forgotten_removals: usize,
+    /// Of those, receivers that died before their first event (a temporary receiver?).
+    pub died_undelivered: usize,
+    /// The creation sites with the most live registrations, most first (at most three), with
+    /// their counts.
+    pub top_sites: Vec<(&'static Location<'static>, usize)>,
     /// Cleanup passes run.
     pub passes: usize,
 }
@@ -391,12 +406,24 @@ pub fn report() -> Report {
     let mut rows: Vec<ReportRow> = Vec::new();
     let shared = crate::cleanup::managers();
     let local = crate::unsync::managers();
-    let describe = |manager: &dyn crate::cleanup::Cleanable| manager.describe();
-    let all = shared
+    let all: Vec<&dyn crate::cleanup::Cleanable> = shared
         .iter()
-        .map(|manager| describe(&**manager))
-        .chain(local.iter().map(|manager| describe(&**manager)));
-    for (event, stats) in all {
+        .map(|manager| &**manager as &dyn crate::cleanup::Cleanable)
+        .chain(local.iter().map(|manager| &**manager))
+        .collect();
+    let mut sites: Vec<(&'static str, SiteCounts)> = Vec::new();
+    for manager in &all {
+        let (event, _) = manager.describe();
+        let at = match sites.iter().position(|(e, _)| *e == event) {
+            Some(at) => at,
+            None => {
+                sites.push((event, SiteCounts::default()));
+                sites.len() - 1
+            }
+        };
+        manager.count_sites(&mut sites[at].1);
+    }
+    for (event, stats) in all.iter().map(|manager| manager.describe()) {
         let row = match rows.iter_mut().position(|r| r.event == event) {
             Some(i) => &mut rows[i],
             None => {
@@ -408,6 +435,11 @@ pub fn report() -> Report {
             }
         };
         *row += stats;
+    }
+    for row in &mut rows {
+        if let Some((_, counts)) = sites.iter().find(|(event, _)| *event == row.event) {
+            row.top_sites = counts.top(3);
+        }
     }
     rows.sort_by_key(|r| r.event);
     Report { rows }
@@ -422,6 +454,7 @@ impl AddAssign<ManagerStats> for ReportRow {
         self.alive += stats.alive;
         self.dead += stats.dead;
         self.forgotten_removals += stats.cleanup.forgotten_removals;
+        self.died_undelivered += stats.cleanup.died_undelivered;
         self.passes += stats.cleanup.passes;
     }
 }
@@ -437,13 +470,21 @@ impl fmt::Display for Report {
             .unwrap_or(10);
         writeln!(
             f,
-            "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
-            "event", "managers", "sources", "entries", "alive", "dead", "forgotten", "passes"
+            "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>8}",
+            "event",
+            "managers",
+            "sources",
+            "entries",
+            "alive",
+            "dead",
+            "forgotten",
+            "undelivered",
+            "passes"
         )?;
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
+                "{:<width$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>8}",
                 r.event,
                 r.managers,
                 r.sources,
@@ -451,15 +492,28 @@ impl fmt::Display for Report {
                 r.alive,
                 r.dead,
                 r.forgotten_removals,
+                r.died_undelivered,
                 r.passes
             )?;
+            for (site, count) in &r.top_sites {
+                writeln!(f, "    {count} alive made at {site}")?;
+            }
         }
         Ok(())
     }
 }
 
-/// A source passed its manager's listener threshold; handed to the hook set with
-/// [`set_threshold_hook`] (and logged with `tracing::warn!` when the `tracing` feature is on).
+/// A source's listeners keep growing; handed to the hook set with [`set_threshold_hook`] (and
+/// logged with `tracing::warn!` when the `tracing` feature is on).
+///
+/// The rule: a source warns when its registrations with a live receiver pass the manager's
+/// threshold, and again each time they grow by another 50% past the last warning (a source
+/// that warned at 1,001 warns again past 1,501, then past 2,251, and so on): a one-shot warning
+/// would hide the real leak that comes later. Registrations whose receiver died do not count.
+/// Live receivers are counted at checkpoints only (when the source's registrations grow by
+/// half), so the check costs O(1) amortised per add. Each warning names the creation site with
+/// the most of those live registrations, and whether it *dominates* (holds over 30% of them:
+/// one call site is the likely leak) or they are *spread*.
 ///
 /// # Examples
 ///
@@ -481,10 +535,10 @@ impl fmt::Display for Report {
 /// let manager = WeakEventManager::<Ping>::new();
 /// manager.set_listener_threshold(Some(2));
 /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
-/// for _ in 0..5 {
+/// for _ in 0..4 {
 ///     manager.add_handler(&bus, &receiver, |_, _, _| {});
 /// }
-/// assert_eq!(WARNED.load(Ordering::SeqCst), 1, "once per source");
+/// assert_eq!(WARNED.load(Ordering::SeqCst), 1, "once until they grow by another half");
 /// weak_events::set_threshold_hook(None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -494,20 +548,40 @@ pub struct ThresholdWarning {
     pub event: &'static str,
     /// The source's type name.
     pub source: &'static str,
-    /// Registrations on the source when it crossed.
+    /// Registrations with a live receiver on the source at this warning.
     pub listeners: usize,
     /// The manager's threshold.
     pub threshold: usize,
+    /// The creation site with the most of those registrations.
+    pub site: Option<&'static Location<'static>>,
+    /// How many of them were made there.
+    pub site_registrations: usize,
+    /// Whether that site holds over 30% of them (one call site is the likely leak), rather than
+    /// the registrations being spread over many.
+    pub dominated: bool,
 }
 
 impl fmt::Display for ThresholdWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "possible leak: a {} has {} listeners for {} (threshold {}); \
+            "possible leak: a {} has {} live listeners for {} (threshold {}); \
              receivers that are never removed keep accumulating",
             self.source, self.listeners, self.event, self.threshold
-        )
+        )?;
+        if let Some(site) = self.site {
+            write!(
+                f,
+                "; {} of them made at {site} ({})",
+                self.site_registrations,
+                if self.dominated {
+                    "dominated"
+                } else {
+                    "spread"
+                }
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -544,5 +618,191 @@ pub(crate) fn warn_threshold(warning: ThresholdWarning) {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(hook) = hook {
         hook(&warning);
+    }
+}
+
+/// Registrations from one creation site keep dying before their first event: the signature of
+/// a temporary receiver, `manager.add_listener(&source, &Arc::new(View::new()))`, where the
+/// `Arc` dies at the end of the statement and the listener is never called. Handed to the hook
+/// set with [`set_undelivered_hook`] (and logged with `tracing::warn!` with the `tracing`
+/// feature), once per creation site per manager.
+///
+/// A view that closes before any event is a correct program, so one such death says nothing:
+/// the warning comes when [`UNDELIVERED_WARNING`] registrations from one site died undelivered
+/// and none that died from there had been called. Keep the receiver in a variable (or a field)
+/// that lives as long as it should listen.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use weak_events::{CleanupMode, UndeliveredWarning, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// static WARNED: AtomicUsize = AtomicUsize::new(0);
+/// weak_events::set_undelivered_hook(Some(|warning: &UndeliveredWarning| {
+///     assert!(warning.site.file().ends_with(".rs"));
+///     WARNED.fetch_add(1, Ordering::SeqCst);
+/// }));
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline);
+/// let bus = Arc::new(Bus);
+/// for _ in 0..weak_events::UNDELIVERED_WARNING {
+///     manager.add_listener(&bus, &Arc::new(View)); // the mistake: the view dies here
+/// }
+/// manager.purge();
+/// assert_eq!(WARNED.load(Ordering::SeqCst), 1, "once for that line");
+/// assert_eq!(manager.stats().cleanup.died_undelivered, weak_events::UNDELIVERED_WARNING);
+/// weak_events::set_undelivered_hook(None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UndeliveredWarning {
+    /// The event kind's type name.
+    pub event: &'static str,
+    /// Where those registrations were made.
+    pub site: &'static Location<'static>,
+    /// How many registrations from there died before their first event.
+    pub registrations: usize,
+}
+
+/// How many registrations from one creation site must die before their first event, with none
+/// from there that died having been called, before an [`UndeliveredWarning`] names the site.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(weak_events::UNDELIVERED_WARNING, 8);
+/// ```
+pub const UNDELIVERED_WARNING: usize = 8;
+
+impl fmt::Display for UndeliveredWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "possible mistake: {} registrations for {} made at {} died before their first event; \
+             was the receiver a temporary (`&Arc::new(..)`) that died at the end of the statement?",
+            self.registrations, self.event, self.site
+        )
+    }
+}
+
+type UndeliveredHook = fn(&UndeliveredWarning);
+static UNDELIVERED_HOOK: RwLock<Option<UndeliveredHook>> = RwLock::new(None);
+
+/// Sets the function called with each [`UndeliveredWarning`] (`None`: only `tracing`, with
+/// the feature).
+///
+/// # Examples
+///
+/// ```
+/// weak_events::set_undelivered_hook(Some(|warning| eprintln!("{warning}")));
+/// weak_events::set_undelivered_hook(None);
+/// ```
+pub fn set_undelivered_hook(hook: Option<fn(&UndeliveredWarning)>) {
+    *UNDELIVERED_HOOK
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = hook;
+}
+
+pub(crate) fn warn_undelivered(warning: UndeliveredWarning) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        event = warning.event,
+        site = %warning.site,
+        registrations = warning.registrations,
+        "{warning}"
+    );
+    let hook = *UNDELIVERED_HOOK
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(hook) = hook {
+        hook(&warning);
+    }
+}
+
+/// Deaths per creation site in one manager, for [`UndeliveredWarning`]: one entry per line of
+/// code that registers, so it never grows with churn.
+#[derive(Default)]
+pub(crate) struct SiteDeaths {
+    sites: std::collections::HashMap<usize, SiteTally, rustc_hash::FxBuildHasher>,
+}
+
+#[derive(Default)]
+struct SiteTally {
+    undelivered: usize,
+    delivered: usize,
+    warned: bool,
+}
+
+impl SiteDeaths {
+    /// Counts registrations that died (`true`: it had been called); the warnings now due.
+    pub(crate) fn note(
+        &mut self,
+        event: &'static str,
+        died: &[(&'static Location<'static>, bool)],
+    ) -> Vec<UndeliveredWarning> {
+        let mut due = Vec::new();
+        for &(site, delivered) in died {
+            let tally = self
+                .sites
+                .entry(std::ptr::from_ref(site) as usize)
+                .or_default();
+            if delivered {
+                tally.delivered += 1;
+            } else {
+                tally.undelivered += 1;
+            }
+            if !tally.warned && tally.delivered == 0 && tally.undelivered >= UNDELIVERED_WARNING {
+                tally.warned = true;
+                due.push(UndeliveredWarning {
+                    event,
+                    site,
+                    registrations: tally.undelivered,
+                });
+            }
+        }
+        due
+    }
+}
+
+/// Live registrations by creation site, for the report and the growth warnings.
+#[derive(Default)]
+pub(crate) struct SiteCounts {
+    counts: std::collections::HashMap<
+        usize,
+        (&'static Location<'static>, usize),
+        rustc_hash::FxBuildHasher,
+    >,
+}
+
+impl SiteCounts {
+    pub(crate) fn add(&mut self, site: &'static Location<'static>, n: usize) {
+        self.counts
+            .entry(std::ptr::from_ref(site) as usize)
+            .or_insert((site, 0))
+            .1 += n;
+    }
+
+    /// The `n` sites with the most registrations, most first (ties by file and line).
+    pub(crate) fn top(&self, n: usize) -> Vec<(&'static Location<'static>, usize)> {
+        let mut all: Vec<_> = self.counts.values().copied().collect();
+        all.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| (a.0.file(), a.0.line()).cmp(&(b.0.file(), b.0.line())))
+        });
+        all.truncate(n);
+        all
+    }
+
+    /// Registrations counted, over every site.
+    pub(crate) fn total(&self) -> usize {
+        self.counts.values().map(|&(_, n)| n).sum()
     }
 }

@@ -468,6 +468,7 @@ impl DisposeBag {
     /// bag.listen_to::<Changed, _>(&model, &view);
     /// assert_eq!(bag.stop_listening(), 1);
     /// ```
+    #[track_caller]
     pub fn listen_to<E, L>(
         &self,
         source: &Arc<E::Source>,
@@ -505,6 +506,7 @@ impl DisposeBag {
     /// manager.deliver_event(&model, &());
     /// assert_eq!(view.0.load(Ordering::SeqCst), 1);
     /// ```
+    #[track_caller]
     pub fn listen_to_once<E, L>(
         &self,
         source: &Arc<E::Source>,

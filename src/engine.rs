@@ -14,6 +14,8 @@
 //! registration went, or its source died), and a closed state never reopens: an add that finds
 //! one removes it from the table and retries on a fresh state.
 
+use std::panic::Location;
+
 use crate::cleanup::{Cleanable, Cleanup, CleanupMode, CleanupState, DoublingMark, Pass, Work};
 use crate::diagnostics::{self, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD};
 use crate::entry::Entry;
@@ -78,6 +80,9 @@ pub(crate) struct Engine<F: Flavor, E: Kind<F>> {
     cleanup: Cleanup<F, SourceState<F, E>>,
     /// Registrations per source past which an add warns (`usize::MAX`: never).
     threshold: AtomicUsize,
+    /// Deaths per creation site, for the "died before its first event" warning. A leaf lock:
+    /// taken only by a pass that found dead receivers, with nothing else held.
+    deaths: std::sync::Mutex<diagnostics::SiteDeaths>,
 }
 
 /// Where a registration goes.
@@ -104,6 +109,7 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
             statics: F::new(SourceState::new_static(weak.clone())),
             cleanup: Cleanup::new(mode),
             threshold: AtomicUsize::new(DEFAULT_LISTENER_THRESHOLD),
+            deaths: std::sync::Mutex::default(),
         });
         E::register(&engine);
         engine
@@ -115,12 +121,13 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
         this: &F::Ptr<Self>,
         target: Target<'_, F, E>,
         entry: X,
+        site: &'static Location<'static>,
     ) -> Registered<F, E>
     where
         E: Erase<F, X>,
         R: ?Sized,
     {
-        let node = E::erase(Node::new(entry), std::any::type_name::<R>());
+        let node = E::erase(Node::new(entry, site), std::any::type_name::<R>());
         match target {
             Target::Source(source, topic) => Self::add_to_source(this, source, topic, node),
             Target::Static => {
@@ -180,12 +187,17 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
         if added.grew {
             SourceState::<F, E>::prune_or_request(state);
         }
-        if let Some(listeners) = added.crossed {
+        if let Some(growth) = added.crossed {
+            let (site, site_registrations) =
+                growth.site.map_or((None, 0), |(site, n)| (Some(site), n));
             diagnostics::warn_threshold(ThresholdWarning {
                 event: std::any::type_name::<E>(),
                 source: std::any::type_name::<E::Source>(),
-                listeners,
+                listeners: growth.listeners,
                 threshold: this.threshold.load(Ordering::Relaxed),
+                site,
+                site_registrations,
+                dominated: site_registrations * 10 > growth.listeners * 3,
             });
         }
         Registered {
@@ -404,6 +416,19 @@ impl<F: Flavor, E: Kind<F, Source = ()>> Engine<F, E> {
 }
 
 impl<F: Flavor, E: Kind<F>> Engine<F, E> {
+    /// Counts registrations that a pass found dead (`true`: it had been called), by creation
+    /// site, and gives the warnings now due (with the lock released).
+    pub(crate) fn note_deaths(&self, died: &[(&'static Location<'static>, bool)]) {
+        let due = self
+            .deaths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .note(std::any::type_name::<E>(), died);
+        for warning in due {
+            diagnostics::warn_undelivered(warning);
+        }
+    }
+
     /// Removes `state` from the table if it is still there.
     pub(crate) fn forget(&self, state: &SourceState<F, E>) {
         if self
@@ -430,6 +455,12 @@ impl<F: Flavor, E: Kind<F>> Cleanable for Engine<F, E> {
 
     fn describe(&self) -> (&'static str, ManagerStats) {
         (std::any::type_name::<E>(), self.stats())
+    }
+
+    fn count_sites(&self, counts: &mut diagnostics::SiteCounts) {
+        for state in self.table.values().iter().chain([&self.statics]) {
+            state.count_sites(counts);
+        }
     }
 }
 

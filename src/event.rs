@@ -125,11 +125,13 @@ impl<A: ?Sized + 'static> Event<A> {
     /// event.raise(&7);
     /// assert_eq!(event.handler_count(), 1);
     /// ```
+    #[track_caller]
     pub fn subscribe<F>(&self, handler: F) -> EventToken
     where
         F: Fn(&A) + Send + Sync + 'static,
     {
-        let node: Arc<Node<Handler<A>>> = Arc::new(Node::new(handler));
+        let node: Arc<Node<Handler<A>>> =
+            Arc::new(Node::new(handler, std::panic::Location::caller()));
         self.handlers.subscribe(node)
     }
 }

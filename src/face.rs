@@ -440,8 +440,9 @@ macro_rules! manager_methods {
             self.engine.stats()
         }
 
-        /// Sets the registrations per source past which an add warns, once per source (see
-        /// [`ThresholdWarning`](crate::ThresholdWarning)); `None` turns the warning off. The default is
+        /// Sets the live registrations per source past which an add warns, and warns again at each
+        /// further 50% (see [`ThresholdWarning`](crate::ThresholdWarning)); `None` turns the warning
+        /// off. The default is
         /// [`DEFAULT_LISTENER_THRESHOLD`](crate::DEFAULT_LISTENER_THRESHOLD).
         ///
         /// `Some(usize::MAX)` is the same as `None` (no source can hold more than `usize::MAX`

@@ -201,6 +201,22 @@
 //! the waker, and drain from the closure it runs (a thread-local holds the dispatcher, as with
 //! glib).
 //!
+//! # Leak hunting
+//!
+//! - Every registration knows the line that made it (`#[track_caller]`, in release builds too):
+//!   [`start_profiling`](crate::start_profiling) lists what was registered since a mark and is
+//!   still there, with its [`site`](crate::Undisposed::site); [`report`](crate::report) shows
+//!   each kind's busiest creation sites.
+//! - A source whose live listeners keep growing warns past the threshold and again at each
+//!   further half, naming the line that made most of them
+//!   ([`ThresholdWarning`](crate::ThresholdWarning)).
+//! - The temporary receiver: `manager.add_listener(&source, &Arc::new(View::new()))` compiles,
+//!   and the `Arc` dies at the end of the statement: the listener is never called (the weak
+//!   reference did its job too well). Such registrations are counted as having *died before
+//!   their first event*, and a line that keeps making them is named once
+//!   ([`UndeliveredWarning`](crate::UndeliveredWarning)). The fix: keep the receiver where it
+//!   should live (a variable, a field, the view's owner), and register that.
+//!
 //! # Async tasks: streams, listeners or a broadcast channel
 //!
 //! - A task that follows a long-lived source takes a stream

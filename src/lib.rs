@@ -128,8 +128,9 @@ pub use collection::{
     ObservableVec,
 };
 pub use diagnostics::{
-    report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,
-    ThresholdWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
+    report, set_threshold_hook, set_undelivered_hook, start_profiling, ProfilingMark, Report,
+    ReportRow, ThresholdWarning, UndeliveredWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
+    UNDELIVERED_WARNING,
 };
 pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};

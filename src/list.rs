@@ -33,26 +33,37 @@
 use crate::flavor::Flavor;
 use std::collections::HashMap;
 
+use std::panic::Location;
+
 use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
 
-/// The removed flag, in the top bit of a node's `state` (the id takes the other 63).
+/// The removed flag, in the top bit of a node's `state`.
 const REMOVED: u64 = 1 << 63;
+/// Set by the first call that reached a live receiver: a registration that dies without it
+/// died before its first event.
+const DELIVERED: u64 = 1 << 62;
+/// The id, in the other 62 bits.
+const ID: u64 = !(REMOVED | DELIVERED);
 
 /// One registration: its id, its removed flag and its value, in one allocation.
 ///
 /// The id and the flag share one `AtomicU64`, so a node with a sized value and an `Arc` header
 /// is 32 bytes, and a list slot is just the node's pointer.
 pub(crate) struct Node<T: ?Sized> {
-    /// `id | REMOVED`; the id is written once, under the list lock, before the node is published.
+    /// `id | REMOVED | DELIVERED`; the id is written once, under the list lock, before the node
+    /// is published.
     state: AtomicU64,
+    /// Where the registration was made: the caller of the public method (`#[track_caller]`).
+    pub(crate) site: &'static Location<'static>,
     pub(crate) value: T,
 }
 
 impl<T> Node<T> {
-    pub(crate) fn new(value: T) -> Self {
+    pub(crate) fn new(value: T, site: &'static Location<'static>) -> Self {
         Node {
             state: AtomicU64::new(0),
+            site,
             value,
         }
     }
@@ -61,7 +72,12 @@ impl<T> Node<T> {
 impl<T: ?Sized> Node<T> {
     /// The registration's id (0 until the node is in a list).
     pub(crate) fn id(&self) -> u64 {
-        self.state.load(Ordering::Relaxed) & !REMOVED
+        self.state.load(Ordering::Relaxed) & ID
+    }
+
+    /// Whether a call ever reached its live receiver.
+    pub(crate) fn was_delivered(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & DELIVERED != 0
     }
 
     /// Whether the registration was removed.
@@ -328,11 +344,14 @@ impl<F: Flavor, T: ?Sized + 'static> Slots<F, T> {
 
     /// Keeps the registrations whose value satisfies `keep` (called once per registration) and
     /// drops the removed slots; returns how many registrations, not already removed, it dropped.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<F, T>) {
+    pub(crate) fn retain(
+        &mut self,
+        mut keep: impl FnMut(&Node<T>) -> bool,
+    ) -> (usize, Garbage<F, T>) {
         // Find the first registration to drop without allocating: most passes drop nothing.
         let mut first_drop = None;
         for (index, node) in self.vec.iter().enumerate() {
-            if !node.is_removed() && !keep(&node.value) {
+            if !node.is_removed() && !keep(node) {
                 first_drop = Some(index);
                 break;
             }
@@ -357,7 +376,7 @@ impl<F: Flavor, T: ?Sized + 'static> Slots<F, T> {
             if node.is_removed() || index == first_drop {
                 return false;
             }
-            if index < first_drop || keep(&node.value) {
+            if index < first_drop || keep(node) {
                 return true;
             }
             dropped += 1;
@@ -626,7 +645,10 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     }
 
     /// [`Slots::retain`] over every list; drops emptied topics.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> (usize, Garbage<F, T>) {
+    pub(crate) fn retain(
+        &mut self,
+        mut keep: impl FnMut(&Node<T>) -> bool,
+    ) -> (usize, Garbage<F, T>) {
         let (mut dropped, mut garbage) = self.main.retain(&mut keep);
         if self.topics.is_empty() {
             return (dropped, garbage);
@@ -674,8 +696,11 @@ pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
                 if state & REMOVED != 0 {
                     continue;
                 }
-                if !call(state, &node.value) {
+                if !call(state & ID, &node.value) {
                     dead += 1;
+                } else if state & DELIVERED == 0 {
+                    // Once per registration: later calls see the flag in the load above.
+                    node.state.fetch_or(DELIVERED, Ordering::Relaxed);
                 }
             }
         });
@@ -694,7 +719,7 @@ mod tests {
         let mut slots = Slots::new();
         let ids = keys
             .into_iter()
-            .map(|key| slots.push(Arc::new(Node::new(key))).0)
+            .map(|key| slots.push(Arc::new(Node::new(key, Location::caller()))).0)
             .collect();
         (slots, ids)
     }
@@ -729,7 +754,7 @@ mod tests {
             !remove_key(&mut slots, 2),
             "removed by id: skipped, not removed twice"
         );
-        let (late, _) = slots.push(Arc::new(Node::new(3)));
+        let (late, _) = slots.push(Arc::new(Node::new(3, Location::caller())));
         assert!(remove_key(&mut slots, 3));
         assert!(
             !slots.iter().any(|node| node.id() == late),

@@ -332,6 +332,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     }
 
     /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
+    #[track_caller]
     fn register<R: ?Sized, X>(
         &self,
         source: &Arc<S>,
@@ -342,7 +343,13 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         X: Entry<Shared, PropertyChanged<S>> + Send + Sync + 'static,
     {
         let target = Target::Source(source, topic(property));
-        Engine::<Shared, PropertyChanged<S>>::register::<X, R>(self.manager.engine(), target, entry)
+        let site = std::panic::Location::caller();
+        Engine::<Shared, PropertyChanged<S>>::register::<X, R>(
+            self.manager.engine(),
+            target,
+            entry,
+            site,
+        )
     }
 
     /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
@@ -374,6 +381,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// model.changed.raise(&PropertyChangedArgs::of("b"));
     /// assert_eq!(inspector.0.load(Ordering::SeqCst), 2);
     /// ```
+    #[track_caller]
     pub fn add_listener<L>(
         &self,
         source: &Arc<S>,
@@ -407,6 +415,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// model.changed.raise(&PropertyChangedArgs::of("other"));
     /// assert_eq!(*label.lock().unwrap(), 1);
     /// ```
+    #[track_caller]
     pub fn add_handler<R>(
         &self,
         source: &Arc<S>,
@@ -446,6 +455,7 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
     /// assert_eq!(manager.listener_count(&model, "title"), 0);
     /// assert!(model.changed.is_empty(), "nothing is left on the model's event");
     /// ```
+    #[track_caller]
     pub fn subscribe<L>(&self, source: &Arc<S>, property: &str, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,

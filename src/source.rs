@@ -16,6 +16,8 @@
 //! returned reaches the new listener). An add made by the hooking thread itself (from inside
 //! `WeakEvent::event`) does not wait: the outer add finishes the hook before it returns.
 
+use std::panic::Location;
+
 use crate::cleanup::{Dirty, DoublingMark};
 use crate::engine::{Engine, Kind};
 use crate::entry::{Alive, Entry, Removal};
@@ -58,9 +60,29 @@ pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
 pub(crate) struct Locked<F: Flavor, E: Kind<F>> {
     lists: SourceLists<F, E>,
     closed: bool,
-    /// The listener threshold warning was given for this source.
-    warned: bool,
+    /// Growth warnings: see [`Growth`].
+    growth_warnings: Growth,
     hook: HookState,
+}
+
+/// When a source warns that its listeners keep growing: when its registrations with a live
+/// receiver pass the manager's threshold, then each time they grow by another half past the
+/// last warning (dead ones never count). Counting live receivers takes a scan of the list, so
+/// it happens only at checkpoints: when the registrations (dead ones included) reach
+/// `next_check`, which then moves at least half again past them, so the scans cost O(1)
+/// amortised per add.
+#[derive(Default)]
+struct Growth {
+    /// Registrations at which the next scan runs (0: at the threshold).
+    next_check: usize,
+    /// Live registrations at the last warning (0: none yet).
+    warned_at: usize,
+}
+
+/// A growth warning due: live registrations, and the most frequent creation site among them.
+pub(crate) struct GrowthWarning {
+    pub(crate) listeners: usize,
+    pub(crate) site: Option<(&'static Location<'static>, usize)>,
 }
 
 enum HookState {
@@ -87,8 +109,8 @@ pub(crate) struct Added {
     pub(crate) id: u64,
     /// The source's registrations doubled since its last pass: ask for one.
     pub(crate) grew: bool,
-    /// The source just crossed the listener threshold, with this many registrations.
-    pub(crate) crossed: Option<usize>,
+    /// A growth warning is due.
+    pub(crate) crossed: Option<GrowthWarning>,
 }
 
 /// A closed state's hook, to undo once the lock is released.
@@ -122,7 +144,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             inner: F::new_lock(Locked {
                 lists: Lists::new(),
                 closed: false,
-                warned: false,
+                growth_warnings: Growth::default(),
                 hook,
             }),
             hooked: F::new_signal(),
@@ -173,13 +195,55 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         // slots are the list's own business: it compacts them away by itself.)
         let registered = inner.lists.registered();
         let grew = this.growth.claim(registered);
-        let crossed = (registered > threshold && !inner.warned).then(|| {
-            inner.warned = true;
-            registered
-        });
+        let crossed = if registered > threshold
+            && registered >= inner.growth_warnings.next_check.max(threshold + 1)
+        {
+            Self::check_growth(&mut inner, registered, threshold)
+        } else {
+            None
+        };
         drop(inner);
         drop(garbage);
         Ok(Added { id, grew, crossed })
+    }
+
+    /// A growth checkpoint (see [`Growth`]): counts the live registrations and their creation
+    /// sites; a warning if they passed the next level.
+    fn check_growth(
+        inner: &mut Locked<F, E>,
+        registered: usize,
+        threshold: usize,
+    ) -> Option<GrowthWarning> {
+        let mut sites = crate::diagnostics::SiteCounts::default();
+        for node in inner.lists.iter().filter(|node| node.value.is_alive()) {
+            sites.add(node.site, 1);
+        }
+        let live = sites.total();
+        let growth = &mut inner.growth_warnings;
+        let level = if growth.warned_at == 0 {
+            threshold
+        } else {
+            growth.warned_at.saturating_add(growth.warned_at / 2)
+        };
+        let warning = (live > level).then(|| {
+            growth.warned_at = live;
+            GrowthWarning {
+                listeners: live,
+                site: sites.top(1).first().copied(),
+            }
+        });
+        // The next scan: when live registrations could pass the next level, and never before
+        // the registrations grew by half again (dead ones inflate them between passes).
+        let next_level = if growth.warned_at == 0 {
+            threshold
+        } else {
+            growth.warned_at.saturating_add(growth.warned_at / 2)
+        };
+        growth.next_check = (next_level + 1).max(registered.saturating_add(registered / 2));
+        if warning.is_some() {
+            growth.next_check = (next_level + 1).max(registered + 1);
+        }
+        warning
     }
 
     /// Hooks onto the source with no lock held (the forwarding handler on its `Event`, or a
@@ -267,11 +331,15 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         }
         let source_dead = self.source_is_dead();
         let mut forgotten = 0;
-        let (purged, garbage) = inner.lists.retain(|entry| {
-            let alive = entry.is_alive();
+        // The creation sites of the registrations that died, delivered to or not: for the
+        // "died before its first event" count and warning (rare: no allocation otherwise).
+        let mut died: Vec<(&'static Location<'static>, bool)> = Vec::new();
+        let (purged, garbage) = inner.lists.retain(|node| {
+            let alive = node.value.is_alive();
             if !alive {
                 // A receiver that died while still registered: a forgotten removal.
                 forgotten += 1;
+                died.push((node.site, node.was_delivered()));
             }
             alive && !source_dead
         });
@@ -287,10 +355,17 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         if let Some(closing) = closing {
             self.finish_close(closing);
         }
+        let died_undelivered = died.iter().filter(|(_, delivered)| !delivered).count();
+        if !died.is_empty() {
+            if let Some(owner) = F::upgrade(&self.owner) {
+                owner.note_deaths(&died);
+            }
+        }
         PurgeReport {
             sources_visited: 1,
             entries_purged: purged,
             forgotten_removals: forgotten,
+            died_undelivered,
             sources_removed: usize::from(removed_source),
         }
     }
@@ -362,6 +437,18 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
                 .count()
         };
         (inner.lists.registered(), alive)
+    }
+
+    /// Adds this source's live registrations (receiver and source alive) to `counts`, by
+    /// creation site.
+    pub(crate) fn count_sites(&self, counts: &mut crate::diagnostics::SiteCounts) {
+        if self.source_is_dead() {
+            return;
+        }
+        let inner = F::lock(&self.inner);
+        for node in inner.lists.iter().filter(|node| node.value.is_alive()) {
+            counts.add(node.site, 1);
+        }
     }
 
     /// Registrations in the list of `topic` (`None`: the main list).

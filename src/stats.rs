@@ -82,6 +82,9 @@ pub struct PurgeReport {
     pub entries_purged: usize,
     /// Of those, receivers that died while still registered (nobody removed them).
     pub forgotten_removals: usize,
+    /// Of those, registrations whose receiver died before its first event (never called): the
+    /// signature of a temporary receiver, `add_listener(&source, &Arc::new(View))`.
+    pub died_undelivered: usize,
     /// Sources that left the table (their last registration went or the source died).
     pub sources_removed: usize,
 }
@@ -91,6 +94,7 @@ impl AddAssign for PurgeReport {
         self.sources_visited += other.sources_visited;
         self.entries_purged += other.entries_purged;
         self.forgotten_removals += other.forgotten_removals;
+        self.died_undelivered += other.died_undelivered;
         self.sources_removed += other.sources_removed;
     }
 }
@@ -128,6 +132,8 @@ pub struct CleanupStats {
     pub entries_purged: usize,
     /// Receivers that died while still registered.
     pub forgotten_removals: usize,
+    /// Of those, receivers that died before their first event (never called).
+    pub died_undelivered: usize,
     /// Sources that left the table in a pass.
     pub sources_removed: usize,
     /// Entries in the process-wide queue that [`run_pending_cleanup`](crate::run_pending_cleanup) drains: for one manager,
@@ -145,6 +151,7 @@ impl AddAssign for CleanupStats {
             sources_visited: other.sources_visited,
             entries_purged: other.entries_purged,
             forgotten_removals: other.forgotten_removals,
+            died_undelivered: other.died_undelivered,
             sources_removed: other.sources_removed,
         };
         self.queued_for_manual += other.queued_for_manual;
@@ -157,6 +164,7 @@ impl AddAssign<PurgeReport> for CleanupStats {
         self.sources_visited += report.sources_visited;
         self.entries_purged += report.entries_purged;
         self.forgotten_removals += report.forgotten_removals;
+        self.died_undelivered += report.died_undelivered;
         self.sources_removed += report.sources_removed;
     }
 }

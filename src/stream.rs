@@ -60,6 +60,9 @@ impl<A> StreamItem<A> {
     }
 }
 
+/// A stream between [`EventStream::prepare`] and [`EventStream::registered`].
+pub(crate) struct Unregistered<A>(Arc<State<A>>);
+
 /// A stream's shared state: the registration holds it weakly, the stream strongly.
 struct State<A> {
     inner: Mutex<Inner<A>>,
@@ -211,12 +214,9 @@ impl<E: WeakEvent> EventStream<E>
 where
     E::Args: Clone + Send + Sized,
 {
-    /// Registers a stream of `capacity` (at least 1) through `register`, which is given the
-    /// stream's entry and returns its guard.
-    pub(crate) fn new(
-        capacity: usize,
-        register: impl FnOnce(StreamEntry<E::Args>) -> Subscription,
-    ) -> Self {
+    /// A stream of `capacity` (at least 1), unregistered: its entry, to register, and what
+    /// [`registered`](Self::registered) turns into the stream once it is.
+    pub(crate) fn prepare(capacity: usize) -> (StreamEntry<E::Args>, Unregistered<E::Args>) {
         let capacity = capacity.max(1);
         let state = Arc::new(State {
             inner: Mutex::new(Inner {
@@ -227,11 +227,16 @@ where
                 waker: None,
             }),
         });
-        let registration = register(StreamEntry {
+        let entry = StreamEntry {
             state: Arc::downgrade(&state),
-        });
+        };
+        (entry, Unregistered(state))
+    }
+
+    /// The stream, once its entry is registered under `registration`.
+    pub(crate) fn registered(stream: Unregistered<E::Args>, registration: Subscription) -> Self {
         EventStream {
-            state,
+            state: stream.0,
             registration,
         }
     }

@@ -230,7 +230,7 @@ fn once_registrations_fire_once_under_concurrent_deliveries() {
 static WARNINGS: Mutex<Vec<ThresholdWarning>> = Mutex::new(Vec::new());
 
 #[test]
-fn crossing_the_listener_threshold_warns_once_per_source() {
+fn growth_warnings_come_at_the_threshold_and_at_each_further_half_naming_the_site() {
     enum Crowded {}
     impl weak_events::WeakEvent for Crowded {
         type Source = Bus;
@@ -246,20 +246,36 @@ fn crossing_the_listener_threshold_warns_once_per_source() {
     manager.set_listener_threshold(Some(10));
     let (a, b) = (Bus::new(), Bus::new());
     let receiver = Arc::new(());
+    // Dead registrations never count: 40 temporaries on `b` warn of nothing.
+    for _ in 0..40 {
+        manager.add_handler(&b, &Arc::new(()), |_, _, _| {});
+    }
     for _ in 0..10 {
         manager.add_handler(&a, &receiver, |_, _, _| {});
     }
     assert!(
         WARNINGS.lock().unwrap().is_empty(),
-        "at the threshold: no warning yet"
+        "at the threshold: no warning yet (and none for the dead ones)"
     );
+    let line = line!() + 2;
     for _ in 0..30 {
         manager.add_handler(&a, &receiver, |_, _, _| {});
-        manager.add_handler(&b, &receiver, |_, _, _| {});
     }
     let warnings = WARNINGS.lock().unwrap().clone();
-    assert_eq!(warnings.len(), 2, "once per source: {warnings:?}");
-    assert_eq!((warnings[0].listeners, warnings[0].threshold), (11, 10));
-    assert!(warnings[0].source.ends_with("Bus"));
-    assert!(warnings[0].to_string().contains("possible leak"));
+    let levels: Vec<usize> = warnings.iter().map(|w| w.listeners).collect();
+    // Past 10, then each time past half again the last warning: 11, 17 (+50%), 26 (+136%), 40.
+    assert_eq!(levels, [11, 17, 26, 40], "{warnings:?}");
+    for warning in &warnings {
+        let site = warning.site.expect("a dominant site");
+        assert!(site.file().ends_with("ownership.rs"), "{site}");
+        assert!(warning.source.ends_with("Bus"));
+        assert!(warning.to_string().contains("possible leak"));
+    }
+    // The first warning's ten came from the line above the loop; then this loop's line leads.
+    let last = warnings.last().unwrap();
+    assert_eq!(last.site.unwrap().line(), line);
+    assert_eq!(last.site_registrations, 30);
+    assert!(last.dominated, "30 of 40 from one line");
+    assert!(last.to_string().contains("dominated"));
+    weak_events::set_threshold_hook(None);
 }

@@ -352,6 +352,8 @@ pub(crate) trait Cleanable {
     fn purge(&self) -> PurgeReport;
     /// The event kind's name and the manager's statistics, for the diagnostics report.
     fn describe(&self) -> (&'static str, crate::stats::ManagerStats);
+    /// Adds its live registrations to `counts`, by creation site.
+    fn count_sites(&self, counts: &mut crate::diagnostics::SiteCounts);
 }
 
 /// A thread-safe flavour's manager, as the process-wide lists hold it.

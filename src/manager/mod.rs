@@ -170,7 +170,9 @@ impl<E: WeakEvent> WeakEventManager<E> {
         crate::current::current(Self::new)
     }
 
-    /// The one registration path every form below wraps.
+    /// The one registration path every form below wraps; the creation site is its caller's
+    /// caller (every form is `#[track_caller]`).
+    #[track_caller]
     fn register<R: ?Sized, X>(
         &self,
         target: Target<'_, Shared, E>,
@@ -179,7 +181,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     where
         X: Entry<Shared, E> + Send + Sync + 'static,
     {
-        Engine::<Shared, E>::register::<X, R>(&self.engine, target, entry)
+        let site = std::panic::Location::caller();
+        Engine::<Shared, E>::register::<X, R>(&self.engine, target, entry, site)
     }
 
     /// The engine, for the built-in managers that register into topic lists.

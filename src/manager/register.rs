@@ -39,6 +39,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(view.0.load(Ordering::SeqCst));
     /// assert_eq!(Arc::strong_count(&view), 1, "held weakly");
     /// ```
+    #[track_caller]
     pub fn add_listener<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -92,6 +93,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     ///     let _keep_alive = &captured; // would keep the view alive forever
     /// });
     /// ```
+    #[track_caller]
     pub fn add_handler<R>(
         &self,
         source: &Arc<E::Source>,
@@ -132,6 +134,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn add_listener_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -162,6 +165,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(count.load(Ordering::SeqCst), 1);
     /// assert!(!manager.remove_registration(&bus, id), "removed by its delivery");
     /// ```
+    #[track_caller]
     pub fn add_handler_once<R>(
         &self,
         source: &Arc<E::Source>,
@@ -198,6 +202,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(subscription);
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -227,6 +232,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert!(subscription.unsubscribe());
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_handler<R>(
         &self,
         source: &Arc<E::Source>,
@@ -267,6 +273,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(splash.0.load(Ordering::SeqCst), 1);
     /// assert!(!guard.unsubscribe(), "it fired: nothing left to remove");
     /// ```
+    #[track_caller]
     pub fn subscribe_once<L>(&self, source: &Arc<E::Source>, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -297,6 +304,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert_eq!(hits.load(Ordering::SeqCst), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_handler_once<R>(
         &self,
         source: &Arc<E::Source>,
@@ -339,6 +347,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(*transcript.lock().unwrap(), ["hi", "bye"]);
     /// assert_eq!(manager.listener_count(&chat), 0);
     /// ```
+    #[track_caller]
     pub fn add_flow_handler<R>(
         &self,
         source: &Arc<E::Source>,
@@ -372,6 +381,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&chat, "hi");
     /// assert!(!guard.unsubscribe(), "it removed itself");
     /// ```
+    #[track_caller]
     pub fn subscribe_flow_handler<R>(
         &self,
         source: &Arc<E::Source>,
@@ -410,14 +420,16 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(stream); // the task ended
     /// assert_eq!(manager.listener_count(&store), 0);
     /// ```
+    #[track_caller]
     pub fn stream(&self, source: &Arc<E::Source>, capacity: usize) -> crate::EventStream<E>
     where
         E::Args: Clone + Send + Sized,
     {
-        crate::EventStream::new(capacity, |entry| {
-            self.register::<crate::EventStream<E>, _>(Target::Source(source, None), entry)
-                .into_guard()
-        })
+        let (entry, stream) = crate::EventStream::<E>::prepare(capacity);
+        let registration = self
+            .register::<crate::EventStream<E>, _>(Target::Source(source, None), entry)
+            .into_guard();
+        crate::EventStream::registered(stream, registration)
     }
 
     /// Registers a receiver that is still being built, from its `Weak`, so that the receiver
@@ -451,6 +463,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(panel); // its guard goes with it
     /// assert_eq!(manager.listener_count(&settings), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_weak<L>(&self, source: &Arc<E::Source>, listener: &Weak<L>) -> Subscription
     where
         L: WeakEventListener<E> + 'static,
@@ -493,6 +506,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &4); // the view is gone: not called
     /// assert!(received.try_recv().is_err());
     /// ```
+    #[track_caller]
     pub fn add_closure_handler<R, H>(
         &self,
         source: &Arc<E::Source>,
@@ -528,6 +542,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(guard);
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_closure_handler<R, H>(
         &self,
         source: &Arc<E::Source>,

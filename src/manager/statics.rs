@@ -33,6 +33,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// assert_eq!(cache.0.load(Ordering::SeqCst), 2);
     /// assert!(manager.remove_static_listener(&cache));
     /// ```
+    #[track_caller]
     pub fn add_static_listener<L>(&self, listener: &Arc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -61,6 +62,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// assert!(service.0.load(Ordering::SeqCst));
     /// assert!(manager.remove_static_registration(id));
     /// ```
+    #[track_caller]
     pub fn add_static_handler<R>(
         &self,
         receiver: &Arc<R>,
@@ -93,6 +95,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// drop(guard);
     /// assert_eq!(manager.stats().static_registrations, 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_static<L>(&self, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -125,6 +128,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// manager.deliver_static(&());
     /// assert_eq!(greeter.0.load(Ordering::SeqCst), 1);
     /// ```
+    #[track_caller]
     pub fn add_static_listener_once<L>(&self, listener: &Arc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -153,6 +157,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// manager.deliver_static(&());
     /// assert_eq!(hits.load(Ordering::SeqCst), 1);
     /// ```
+    #[track_caller]
     pub fn add_static_handler_once<R>(
         &self,
         receiver: &Arc<R>,
@@ -182,6 +187,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// drop(guard);
     /// assert_eq!(manager.stats().static_registrations, 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_static_handler<R>(
         &self,
         receiver: &Arc<R>,
@@ -211,6 +217,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// let guard = manager.subscribe_static_once(&Arc::new(Greeter));
     /// assert!(guard.unsubscribe(), "not fired yet: removed");
     /// ```
+    #[track_caller]
     pub fn subscribe_static_once<L>(&self, listener: &Arc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -239,6 +246,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     /// assert!(!guard.unsubscribe(), "fired: nothing left to remove");
     /// ```
+    #[track_caller]
     pub fn subscribe_static_handler_once<R>(
         &self,
         receiver: &Arc<R>,
@@ -364,13 +372,15 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// manager.deliver_static(&());
     /// assert_eq!(stream.buffered(), 1);
     /// ```
+    #[track_caller]
     pub fn stream_static(&self, capacity: usize) -> crate::EventStream<E>
     where
         E::Args: Clone + Send + Sized,
     {
-        crate::EventStream::new(capacity, |entry| {
-            self.register::<crate::EventStream<E>, _>(Target::Static, entry)
-                .into_guard()
-        })
+        let (entry, stream) = crate::EventStream::<E>::prepare(capacity);
+        let registration = self
+            .register::<crate::EventStream<E>, _>(Target::Static, entry)
+            .into_guard();
+        crate::EventStream::registered(stream, registration)
     }
 }

@@ -550,6 +550,7 @@ where
     /// # Examples
     ///
     /// See [`Bridged`].
+    #[track_caller]
     pub fn add_listener<L>(self: &Rc<Self>, listener: &Rc<L>) -> RegistrationId
     where
         L: WeakEventListener<Bridged<E>> + 'static,

@@ -49,11 +49,13 @@ impl<A: ?Sized + 'static> Event<A> {
     /// let _token = event.subscribe(|()| {});
     /// assert_eq!(event.handler_count(), 1);
     /// ```
+    #[track_caller]
     pub fn subscribe<H>(&self, handler: H) -> EventToken
     where
         H: Fn(&A) + 'static,
     {
-        let node: Rc<Node<Handler<A>>> = Rc::new(Node::new(handler));
+        let node: Rc<Node<Handler<A>>> =
+            Rc::new(Node::new(handler, std::panic::Location::caller()));
         self.handlers.subscribe(node)
     }
 }

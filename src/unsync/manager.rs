@@ -199,6 +199,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(panel);
     /// assert_eq!(manager.listener_count(&settings), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_weak<L>(
         &self,
         source: &Rc<E::Source>,
@@ -234,6 +235,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &3);
     /// assert_eq!(*log.borrow(), ["inbox got 3"]);
     /// ```
+    #[track_caller]
     pub fn add_closure_handler<R, H>(
         &self,
         source: &Rc<E::Source>,
@@ -267,6 +269,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(guard);
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_closure_handler<R, H>(
         &self,
         source: &Rc<E::Source>,
@@ -284,12 +287,14 @@ impl<E: WeakEvent> WeakEventManager<E> {
 
     manager_methods!(Rc, "std::rc::Rc", "weak_events::unsync", "crate::unsync");
 
+    #[track_caller]
     fn register<R: ?Sized, X: Entry<Local, E> + 'static>(
         &self,
         target: Target<'_, Local, E>,
         entry: X,
     ) -> Registered<Local, E> {
-        Engine::<Local, E>::register::<X, R>(&self.engine, target, entry)
+        let site = std::panic::Location::caller();
+        Engine::<Local, E>::register::<X, R>(&self.engine, target, entry, site)
     }
 
     /// Registers `listener` for the events of `source`, weakly; its id.
@@ -309,6 +314,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// let id = manager.add_listener(&bus, &view);
     /// assert!(manager.remove_registration(&bus, id));
     /// ```
+    #[track_caller]
     pub fn add_listener<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -338,6 +344,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert_eq!(label.get(), 1);
     /// ```
+    #[track_caller]
     pub fn add_handler<R>(
         &self,
         source: &Rc<E::Source>,
@@ -373,6 +380,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn add_flow_handler<R>(
         &self,
         source: &Rc<E::Source>,
@@ -406,6 +414,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn add_listener_once<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -434,6 +443,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn add_handler_once<R>(
         &self,
         source: &Rc<E::Source>,
@@ -467,6 +477,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// drop(subscription);
     /// assert_eq!(manager.listener_count(&bus), 0);
     /// ```
+    #[track_caller]
     pub fn subscribe<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -494,6 +505,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// let subscription = manager.subscribe_handler(&bus, &receiver, |_, _, _| {});
     /// assert!(subscription.unsubscribe());
     /// ```
+    #[track_caller]
     pub fn subscribe_handler<R>(
         &self,
         source: &Rc<E::Source>,
@@ -527,6 +539,7 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// manager.deliver_event(&bus, &());
     /// assert!(!subscription.unsubscribe(), "fired, so gone");
     /// ```
+    #[track_caller]
     pub fn subscribe_once<L>(&self, source: &Rc<E::Source>, listener: &Rc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -638,6 +651,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// manager.deliver_static(&());
     /// assert_eq!(manager.stats().static_registrations, 1);
     /// ```
+    #[track_caller]
     pub fn add_static_listener<L>(&self, listener: &Rc<L>) -> RegistrationId
     where
         L: WeakEventListener<E> + ?Sized + 'static,
@@ -663,6 +677,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// let id = manager.add_static_handler(&receiver, |_, _, _| {});
     /// assert!(manager.remove_static_registration(id));
     /// ```
+    #[track_caller]
     pub fn add_static_handler<R>(
         &self,
         receiver: &Rc<R>,
@@ -692,6 +707,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// drop(subscription);
     /// assert_eq!(manager.stats().static_registrations, 0);
     /// ```
+    #[track_caller]
     pub fn subscribe_static<L>(&self, listener: &Rc<L>) -> Subscription
     where
         L: WeakEventListener<E> + ?Sized + 'static,
