@@ -429,6 +429,13 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
         }
     }
 
+    /// Takes a closed `state` out of the cleanup queue: a closed state needs no pass, and a
+    /// manager whose passes wait for an idle point must not keep it.
+    pub(crate) fn unqueue(&self, state: &SourceState<F, E>) {
+        self.cleanup
+            .forget_where(|queued| std::ptr::eq(queued, state));
+    }
+
     /// Removes `state` from the table if it is still there.
     pub(crate) fn forget(&self, state: &SourceState<F, E>) {
         if self

@@ -7,6 +7,7 @@
 use crate::engine::Kind;
 pub(crate) use crate::flavor::addr_of;
 use crate::flavor::{Flavor, Shared};
+use crate::list::Visit;
 use crate::sync::{AtomicBool, Ordering};
 use crate::{WeakEvent, WeakEventListener};
 use std::ops::ControlFlow;
@@ -65,6 +66,7 @@ where
     fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         match F::upgrade(&self.listener) {
             Some(listener) => {
+                removal.delivered();
                 if listener.receive(sender, args).is_break() {
                     removal.remove();
                 }
@@ -130,6 +132,7 @@ where
     fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         match F::upgrade(&self.receiver) {
             Some(receiver) => {
+                removal.delivered();
                 if (self.handler)(&receiver, sender, args).is_break() {
                     removal.remove();
                 }
@@ -173,7 +176,7 @@ impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Once<X> {
             return true;
         }
         removal.remove();
-        self.inner.deliver(Removal::NONE, sender, args)
+        self.inner.deliver(removal.done(), sender, args)
     }
 
     fn listener_addr(&self) -> Option<usize> {
@@ -256,9 +259,10 @@ where
     R: ?Sized + 'static,
     H: Fn(&R, &E::Source, &E::Args),
 {
-    fn deliver(&self, _: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
         match F::upgrade(&self.receiver) {
             Some(receiver) => {
+                removal.delivered();
                 (self.handler)(&receiver, sender, args);
                 true
             }
@@ -276,27 +280,37 @@ where
 /// which is made once per delivery, not once per call.
 #[derive(Clone, Copy)]
 pub(crate) struct Removal<'a> {
-    id: u64,
+    visit: Option<Visit<'a>>,
     remover: Option<&'a dyn Fn(u64)>,
 }
 
 impl<'a> Removal<'a> {
-    /// Removes nothing: for the inner entry of a once-registration, removed already.
-    pub(crate) const NONE: Removal<'static> = Removal {
-        id: 0,
-        remover: None,
-    };
-
-    pub(crate) fn new(id: u64, remover: &'a dyn Fn(u64)) -> Self {
+    pub(crate) fn new(visit: Visit<'a>, remover: &'a dyn Fn(u64)) -> Self {
         Removal {
-            id,
+            visit: Some(visit),
             remover: Some(remover),
         }
     }
 
     pub(crate) fn remove(self) {
-        if let Some(remover) = self.remover {
-            remover(self.id);
+        if let (Some(visit), Some(remover)) = (self.visit, self.remover) {
+            remover(visit.id);
+        }
+    }
+
+    /// The same registration once removed: for the inner entry of a once-registration, it
+    /// still marks the registration delivered, and removes nothing.
+    pub(crate) fn done(self) -> Self {
+        Removal {
+            visit: self.visit,
+            remover: None,
+        }
+    }
+
+    /// The receiver is alive and about to be called: see [`Visit::delivered`].
+    pub(crate) fn delivered(self) {
+        if let Some(visit) = self.visit {
+            visit.delivered();
         }
     }
 }

@@ -24,7 +24,7 @@
 //!   ├─ main: Slots<F, T> = F::Ptr<Vec<F::Ptr<Node<T>>>> + removed count
 //!   └─ topics: F::Ptr<HashMap<name, Slots<F, T>>>  (copy-on-write; the property kind's per-name lists)
 //!
-//! Node<E::Entry>  (list.rs, entry.rs): AtomicU64 (id | REMOVED) + the entry
+//! Node<E::Entry>  (list.rs, entry.rs): AtomicU64 (id | REMOVED | DELIVERED) + creation site + the entry
 //!   entries: ListenerEntry (F::Weak<L>), HandlerEntry (F::Weak<R> + fn), Once<X> (+ AtomicBool)
 //! ```
 //!
@@ -85,11 +85,14 @@
 //! the lock is released. The cleanup queue's mutex and the process-wide scheduler's mutexes are
 //! leaves: nothing else is taken while they are held.
 //!
-//! # A node: `id | REMOVED`
+//! # A node: `id | REMOVED | DELIVERED`
 //!
-//! A registration is one allocation: an `AtomicU64` whose top bit is the removed flag and whose
-//! other 63 bits are the id, then the entry. The id is written (relaxed) under the list lock
-//! before the node is published, and ids come from one process-wide counter taken under the
+//! A registration is one allocation: an `AtomicU64` whose top bit is the removed flag, whose
+//! next bit says a call ever reached its live receiver (set once, before that call, so that a
+//! receiver that dies without it died before its first event), and whose other 62 bits are the
+//! id; then its creation site (a `&'static Location`), then the entry. A delivery reads the
+//! word once per call: the flag, the id and the delivered bit together. The id is written
+//! (relaxed) under the list lock before the node is published, and ids come from one process-wide counter taken under the
 //! list lock, so ids increase along every list: removal by id is a binary search. A removal sets
 //! the flag (`AcqRel`) under the list lock; a delivery reads it (`Acquire`) just before each
 //! call, so a registration removed before its turn is skipped, even by a delivery that took its

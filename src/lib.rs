@@ -144,7 +144,7 @@ pub use property::{
 };
 pub use stats::{CleanupStats, ManagerStats, PurgeReport};
 pub use stream::{EventStream, StreamItem};
-pub use subscription::Subscription;
+pub use subscription::{OwnedSubscription, Subscription};
 
 /// The README's example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]

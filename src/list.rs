@@ -671,6 +671,26 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     }
 }
 
+/// A call's view of its registration: its id, and the way to mark it delivered.
+#[derive(Clone, Copy)]
+pub(crate) struct Visit<'a> {
+    pub(crate) id: u64,
+    state: &'a AtomicU64,
+    /// No call reached a live receiver yet (as of the load before this call).
+    first: bool,
+}
+
+impl Visit<'_> {
+    /// Marks the registration delivered: its receiver was alive and is about to be called.
+    /// Called before the call, so that a receiver that panics, or drops its last reference
+    /// inside its call, still counts as delivered. One write per registration, ever.
+    pub(crate) fn delivered(self) {
+        if self.first {
+            self.state.fetch_or(DELIVERED, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Calls `call` for each node of `snapshot` that is not removed at its turn, in order; returns
 /// how many calls returned `false` (dead receivers).
 ///
@@ -679,7 +699,7 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
 pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
     snapshot: &[F::Ptr<Node<T>>],
     panics: &mut FirstPanic,
-    mut call: impl FnMut(u64, &T) -> bool,
+    mut call: impl FnMut(Visit<'_>, &T) -> bool,
 ) -> usize {
     let mut dead = 0;
     let mut next = 0;
@@ -696,11 +716,13 @@ pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
                 if state & REMOVED != 0 {
                     continue;
                 }
-                if !call(state & ID, &node.value) {
+                let visit = Visit {
+                    id: state & ID,
+                    state: &node.state,
+                    first: state & DELIVERED == 0,
+                };
+                if !call(visit, &node.value) {
                     dead += 1;
-                } else if state & DELIVERED == 0 {
-                    // Once per registration: later calls see the flag in the load above.
-                    node.state.fetch_or(DELIVERED, Ordering::Relaxed);
                 }
             }
         });

@@ -344,6 +344,9 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             alive && !source_dead
         });
         self.growth.reset(inner.lists.registered());
+        // The list shrank: the next growth check comes at the threshold again, so a scan that
+        // saw many dead registrations does not put the next one off by half.
+        inner.growth_warnings.next_check = 0;
         let closing = if inner.lists.registered() == 0 {
             self.close(&mut inner)
         } else {
@@ -384,10 +387,14 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         Some(Closing(hook))
     }
 
-    /// Leaves the table and unhooks from the source, with no lock held.
+    /// Leaves the table (and the cleanup queue, if it waits there) and unhooks from the source,
+    /// with no lock held.
     fn finish_close(&self, closing: Closing) {
         if let Some(owner) = F::upgrade(&self.owner) {
             owner.forget(self);
+            if self.is_marked() {
+                owner.unqueue(self);
+            }
         }
         self.unhook(closing);
     }
@@ -523,8 +530,8 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
         }
     };
     snapshot.for_each(|list| {
-        dead += call_each::<F, _>(list, &mut panics, |id, entry| {
-            entry.deliver(Removal::new(id, &remover), sender, args)
+        dead += call_each::<F, _>(list, &mut panics, |visit, entry| {
+            entry.deliver(Removal::new(visit, &remover), sender, args)
         });
     });
     drop(snapshot);

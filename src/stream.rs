@@ -60,6 +60,9 @@ impl<A> StreamItem<A> {
     }
 }
 
+/// The buffer room a stream allocates up front, at most.
+const PREALLOCATED: usize = 1024;
+
 /// A stream between [`EventStream::prepare`] and [`EventStream::registered`].
 pub(crate) struct Unregistered<A>(Arc<State<A>>);
 
@@ -81,15 +84,19 @@ struct Inner<A> {
 impl<A> State<A> {
     /// Pushes `args` (dropping the oldest if full) and wakes the task, with the lock released.
     fn push(&self, args: A) {
-        let waker = {
+        let (waker, evicted) = {
             let mut inner = lock(&self.inner);
-            if inner.buffer.len() == inner.capacity {
-                inner.buffer.pop_front();
+            let evicted = if inner.buffer.len() == inner.capacity {
                 inner.missed += 1;
-            }
+                inner.buffer.pop_front()
+            } else {
+                None
+            };
             inner.buffer.push_back(args);
-            inner.waker.take()
+            (inner.waker.take(), evicted)
         };
+        // The oldest event's drop may be user code: not under the lock.
+        drop(evicted);
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -220,7 +227,9 @@ where
         let capacity = capacity.max(1);
         let state = Arc::new(State {
             inner: Mutex::new(Inner {
-                buffer: VecDeque::with_capacity(capacity),
+                // Room for the first events at once; a larger buffer grows as it fills (a
+                // capacity of `usize::MAX` is "unbounded", not an allocation of that size).
+                buffer: VecDeque::with_capacity(capacity.min(PREALLOCATED)),
                 capacity,
                 missed: 0,
                 ended: false,

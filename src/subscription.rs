@@ -123,3 +123,75 @@ guard_methods!(
     Subscription,
     "use std::sync::Arc;\nuse weak_events::{WeakEvent, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nlet manager = WeakEventManager::<Ping>::new();\nlet (bus, receiver) = (Arc::new(Bus), Arc::new(()));\n"
 );
+
+/// The guard of a registration made from a receiver's `Weak` while the receiver is being built
+/// ([`WeakEventManager::subscribe_weak`](crate::WeakEventManager::subscribe_weak)): the
+/// receiver keeps it in its own field, and it removes the registration when the receiver (and
+/// so the guard) is dropped.
+///
+/// It has no `id` and no `detach`, on purpose: until the receiver has been seen alive, such a
+/// registration cannot be told from one whose receiver died, so the crate never purges it; the
+/// guard is what removes it, and a detached one could stay registered forever.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{OwnedSubscription, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Settings;
+/// enum Changed {}
+/// impl WeakEvent for Changed { type Source = Settings; type Args = (); }
+/// struct Panel { subscription: OwnedSubscription }
+/// impl WeakEventListener<Changed> for Panel { fn receive_weak_event(&self, _: &Settings, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Changed>::new();
+/// let settings = Arc::new(Settings);
+/// let panel = Arc::new_cyclic(|me| Panel { subscription: manager.subscribe_weak(&settings, me) });
+/// assert_eq!(manager.listener_count(&settings), 1);
+/// drop(panel);
+/// assert_eq!(manager.listener_count(&settings), 0);
+/// ```
+#[must_use = "dropping the guard removes the registration at once: keep it in the receiver"]
+#[clippy::has_significant_drop]
+pub struct OwnedSubscription {
+    guard: Guard<Shared, dyn Unregister + Send + Sync>,
+}
+
+impl OwnedSubscription {
+    pub(crate) fn new(subscription: Subscription) -> Self {
+        OwnedSubscription {
+            guard: subscription.guard,
+        }
+    }
+
+    /// Removes the registration now; false if it was gone already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, Weak};
+    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let bus = Arc::new(Bus);
+    /// let guard = manager.subscribe_weak(&bus, &Weak::<View>::new());
+    /// assert!(guard.unsubscribe());
+    /// ```
+    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
+    pub fn unsubscribe(mut self) -> bool {
+        self.guard.remove()
+    }
+}
+
+impl fmt::Debug for OwnedSubscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.guard.debug("OwnedSubscription", f)
+    }
+}

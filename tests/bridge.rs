@@ -214,3 +214,53 @@ fn a_panicking_job_does_not_stop_the_others() {
     assert_eq!(ran.load(Ordering::SeqCst), 1, "the job after it ran");
     assert_eq!(dispatcher.stats().queued, 0);
 }
+
+#[test]
+fn a_drain_from_inside_a_job_runs_nothing_and_keeps_the_order() {
+    let dispatcher = Rc::new(Dispatcher::new());
+    let handle = dispatcher.handle();
+
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (first, second) = (Arc::clone(&log), Arc::clone(&log));
+    handle.post(move || first.lock().unwrap().push(1)).unwrap();
+    // A UI-thread job that drains again (held through a thread-local in real code).
+    thread_local! {
+        static INNER: RefCell<Option<Rc<Dispatcher>>> = const { RefCell::new(None) };
+    }
+    INNER.with(|inner| *inner.borrow_mut() = Some(Rc::clone(&dispatcher)));
+    let late = handle.clone();
+    let third = Arc::clone(&log);
+    handle
+        .post(move || {
+            late.post(move || third.lock().unwrap().push(3)).unwrap();
+            let ran = INNER.with(|inner| inner.borrow().as_ref().unwrap().drain());
+            assert_eq!(ran, 0, "a nested drain runs nothing");
+        })
+        .unwrap();
+    handle.post(move || second.lock().unwrap().push(2)).unwrap();
+    assert_eq!(dispatcher.drain(), 3);
+    assert_eq!(dispatcher.drain(), 1);
+    assert_eq!(*log.lock().unwrap(), [1, 2, 3], "posting order kept");
+    INNER.with(|inner| inner.borrow_mut().take());
+}
+
+#[test]
+fn a_waker_that_panics_is_called_again_by_the_next_post() {
+    static WAKES: AtomicUsize = AtomicUsize::new(0);
+    let dispatcher = Dispatcher::with_waker(|| {
+        if WAKES.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("waker failed");
+        }
+    });
+    let handle = dispatcher.handle();
+    let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle.post(|| {})));
+    assert!(first.is_err(), "the waker's panic surfaces from the post");
+    assert_eq!(dispatcher.stats().queued, 1, "the job was accepted");
+    handle.post(|| {}).unwrap();
+    assert_eq!(
+        WAKES.load(Ordering::SeqCst),
+        2,
+        "woken again though the queue was not empty"
+    );
+    assert_eq!(dispatcher.drain(), 2);
+}

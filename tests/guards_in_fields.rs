@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use weak_events::{
-    unsync, CleanupMode, Event, Subscription, WeakEvent, WeakEventListener, WeakEventManager,
+    unsync, CleanupMode, Event, OwnedSubscription, WeakEvent, WeakEventListener, WeakEventManager,
 };
 
 struct Settings {
@@ -27,7 +27,7 @@ impl WeakEvent for Changed {
 /// A panel that keeps its subscription in its own field.
 struct Panel {
     calls: AtomicUsize,
-    _subscription: Subscription,
+    _subscription: OwnedSubscription,
 }
 
 impl WeakEventListener<Changed> for Panel {
@@ -119,7 +119,7 @@ fn a_receiver_whose_construction_panics_leaves_nothing_behind() {
 /// The `unsync` twin: an `Rc` panel keeps its guard.
 struct LocalPanel {
     calls: Cell<usize>,
-    _subscription: unsync::Subscription,
+    _subscription: unsync::OwnedSubscription,
 }
 
 enum LocalChanged {}

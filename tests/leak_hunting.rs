@@ -195,3 +195,41 @@ fn a_site_where_some_died_after_a_delivery_is_not_warned() {
         "the site was seen delivering"
     );
 }
+
+#[test]
+fn a_receiver_that_panicked_or_dropped_itself_in_its_call_was_delivered() {
+    kind!(Called);
+    struct Bomb;
+    impl WeakEventListener<Called> for Bomb {
+        fn receive_weak_event(&self, _: &Bus, _: &u32) {
+            panic!("listener failed");
+        }
+    }
+    let manager = WeakEventManager::<Called>::with_cleanup(CleanupMode::Manual);
+    let source = bus();
+    let bomb = Arc::new(Bomb);
+    manager.add_listener(&source, &bomb);
+    assert!(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.ping.raise(&1))).is_err()
+    );
+    drop(bomb);
+    // A receiver whose only strong reference is dropped inside its own call.
+    let slot: Arc<Mutex<Option<Arc<dyn WeakEventListener<Called>>>>> = Arc::new(Mutex::new(None));
+    struct Leaving(Arc<Mutex<Option<Arc<dyn WeakEventListener<Called>>>>>);
+    impl WeakEventListener<Called> for Leaving {
+        fn receive_weak_event(&self, _: &Bus, _: &u32) {
+            self.0.lock().unwrap().take();
+        }
+    }
+    let leaving: Arc<dyn WeakEventListener<Called>> = Arc::new(Leaving(Arc::clone(&slot)));
+    manager.add_listener(&source, &leaving);
+    *slot.lock().unwrap() = Some(leaving);
+    source.ping.raise(&2);
+    manager.purge();
+    let stats = manager.stats().cleanup;
+    assert_eq!(stats.forgotten_removals, 2);
+    assert_eq!(
+        stats.died_undelivered, 0,
+        "both were called before they died"
+    );
+}

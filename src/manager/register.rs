@@ -437,8 +437,8 @@ impl<E: WeakEvent> WeakEventManager<E> {
     ///
     /// Until the receiver has been seen alive the registration is skipped by deliveries and
     /// never purged by a pass (its `Weak` cannot be upgraded yet, which would otherwise look
-    /// like a dead receiver). So the guard is the only handle it gives: there is no id form and
-    /// no `detach`. When the receiver dies, its fields drop and the guard removes the
+    /// like a dead receiver). So the guard is the only handle it gives: an
+    /// [`OwnedSubscription`](crate::OwnedSubscription), with no id and no `detach`. When the receiver dies, its fields drop and the guard removes the
     /// registration at once; if the receiver's construction panics, the half-built value (and
     /// the guard in it) is dropped, and nothing is left behind.
     ///
@@ -446,14 +446,14 @@ impl<E: WeakEvent> WeakEventManager<E> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use weak_events::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
+    /// use weak_events::{OwnedSubscription, WeakEvent, WeakEventListener, WeakEventManager};
     ///
     /// struct Settings;
     /// enum Changed {}
     /// impl WeakEvent for Changed { type Source = Settings; type Args = (); }
     ///
     /// // The panel owns its subscription: no `Mutex<Option<Subscription>>` filled in later.
-    /// struct Panel { _subscription: Subscription }
+    /// struct Panel { _subscription: OwnedSubscription }
     /// impl WeakEventListener<Changed> for Panel { fn receive_weak_event(&self, _: &Settings, _: &()) {} }
     ///
     /// let manager = WeakEventManager::<Changed>::new();
@@ -464,13 +464,19 @@ impl<E: WeakEvent> WeakEventManager<E> {
     /// assert_eq!(manager.listener_count(&settings), 0);
     /// ```
     #[track_caller]
-    pub fn subscribe_weak<L>(&self, source: &Arc<E::Source>, listener: &Weak<L>) -> Subscription
+    pub fn subscribe_weak<L>(
+        &self,
+        source: &Arc<E::Source>,
+        listener: &Weak<L>,
+    ) -> crate::OwnedSubscription
     where
         L: WeakEventListener<E> + 'static,
     {
         let entry = Unborn::new(ListenerEntry::from_weak(listener));
-        self.register::<L, _>(Target::Source(source, None), entry)
-            .into_guard()
+        let guard = self
+            .register::<L, _>(Target::Source(source, None), entry)
+            .into_guard();
+        crate::OwnedSubscription::new(guard)
     }
 
     /// Registers a handler that may capture context (a logger, a channel, a setting) beside

@@ -20,7 +20,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use crate::panic::FirstPanic;
-use crate::sync::{lock, AtomicUsize, Mutex, Ordering};
+use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 use crate::unsync::{DropNotice, WeakEvent, WeakEventListener, WeakEventManager};
 use crate::{RegistrationId, Subscription};
 
@@ -45,6 +45,8 @@ struct Shared {
     /// Jobs queued, readable without the lock: a drain that finds none takes no lock, so a UI
     /// loop that drains often does not contend with the threads that post.
     queued: AtomicUsize,
+    /// The last wake panicked: the next post wakes again.
+    rewake: AtomicBool,
     waker: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
@@ -85,6 +87,9 @@ pub struct Dispatcher {
     locals: Rc<Locals>,
     /// The queue's other buffer: a drain swaps it in, so the queue keeps its capacity.
     spare: RefCell<VecDeque<Job>>,
+    /// A drain is running: a drain called from one of its jobs does nothing (it would run
+    /// later posts before the rest of this batch, out of order).
+    draining: std::cell::Cell<bool>,
 }
 
 /// The `Send + Sync + Clone` side of a [`Dispatcher`]: posts work to its thread.
@@ -191,10 +196,12 @@ impl Dispatcher {
                     refused: 0,
                 }),
                 queued: AtomicUsize::new(0),
+                rewake: AtomicBool::new(false),
                 waker,
             }),
             locals: Rc::new(RefCell::new(HashMap::default())),
             spare: RefCell::new(VecDeque::new()),
+            draining: std::cell::Cell::new(false),
         }
     }
 
@@ -216,7 +223,8 @@ impl Dispatcher {
 
     /// Runs every job posted before this call, in the order they were posted (per posting
     /// thread: the order of their posts); returns how many ran. Jobs posted while it runs wait
-    /// for the next drain, so one drain is bounded.
+    /// for the next drain, so one drain is bounded; a drain called from one of its jobs runs
+    /// nothing and returns 0 (it would run later jobs before the rest of this batch).
     ///
     /// # Panics
     ///
@@ -233,30 +241,33 @@ impl Dispatcher {
     /// assert_eq!(dispatcher.drain(), 1);
     /// ```
     pub fn drain(&self) -> usize {
-        if self.shared.queued.load(Ordering::Acquire) == 0 {
+        if self.draining.get() || self.shared.queued.load(Ordering::Acquire) == 0 {
             return 0;
         }
-        // A job may drain again (re-entrantly): it then finds the spare buffer taken and
-        // drains into a fresh one.
-        let mut jobs = self
-            .spare
-            .try_borrow_mut()
-            .map(|mut spare| std::mem::take(&mut *spare))
-            .unwrap_or_default();
+        let mut jobs = std::mem::take(&mut *self.spare.borrow_mut());
         {
             let mut queue = lock(&self.shared.queue);
             std::mem::swap(&mut queue.jobs, &mut jobs);
             self.shared.queued.store(0, Ordering::Release);
         }
-        let ran = run(&mut jobs, &self.locals);
+        self.draining.set(true);
+        let ran = {
+            // Cleared however the batch ends (a job's panic resumes from `run`).
+            struct Done<'a>(&'a std::cell::Cell<bool>);
+            impl Drop for Done<'_> {
+                fn drop(&mut self) {
+                    self.0.set(false);
+                }
+            }
+            let _done = Done(&self.draining);
+            run(&mut jobs, &self.locals)
+        };
         // Keep a small buffer for the next drain, but not the room of a burst: a queue that
         // held a million jobs once must not hold it forever (the next burst grows a fresh one).
         if jobs.capacity() > SPARE_MAX {
             jobs = VecDeque::new();
         }
-        if let Ok(mut spare) = self.spare.try_borrow_mut() {
-            *spare = jobs;
-        }
+        *self.spare.borrow_mut() = jobs;
         ran
     }
 
@@ -348,9 +359,16 @@ impl DispatcherHandle {
             .queued
             .store(queue.jobs.len(), Ordering::Release);
         drop(queue);
-        if was_empty {
+        // A waker that panicked left the loop unwoken: the next post wakes it whatever the
+        // queue held.
+        if was_empty || self.shared.rewake.swap(false, Ordering::AcqRel) {
             if let Some(waker) = &self.shared.waker {
-                waker();
+                let mut panics = FirstPanic::new();
+                if panics.catch(waker).is_none() {
+                    self.shared.rewake.store(true, Ordering::Release);
+                }
+                // The job is queued (accepted); the waker's panic surfaces here.
+                panics.resume();
             }
         }
         Ok(())

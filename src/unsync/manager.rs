@@ -4,6 +4,7 @@
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
@@ -184,12 +185,12 @@ impl<E: WeakEvent> WeakEventManager<E> {
     ///
     /// ```
     /// use std::rc::Rc;
-    /// use weak_events::unsync::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
+    /// use weak_events::unsync::{OwnedSubscription, WeakEvent, WeakEventListener, WeakEventManager};
     ///
     /// struct Settings;
     /// enum Changed {}
     /// impl WeakEvent for Changed { type Source = Settings; type Args = (); }
-    /// struct Panel { _subscription: Subscription }
+    /// struct Panel { _subscription: OwnedSubscription }
     /// impl WeakEventListener<Changed> for Panel { fn receive_weak_event(&self, _: &Settings, _: &()) {} }
     ///
     /// let manager = WeakEventManager::<Changed>::new();
@@ -204,13 +205,15 @@ impl<E: WeakEvent> WeakEventManager<E> {
         &self,
         source: &Rc<E::Source>,
         listener: &std::rc::Weak<L>,
-    ) -> Subscription
+    ) -> OwnedSubscription
     where
         L: WeakEventListener<E> + 'static,
     {
         let entry = Unborn::new(ListenerEntry::<Local, L>::from_weak(listener));
-        self.register::<L, _>(Target::Source(source, None), entry)
-            .into_guard()
+        let guard = self
+            .register::<L, _>(Target::Source(source, None), entry)
+            .into_guard();
+        OwnedSubscription { guard: guard.guard }
     }
 
     /// A handler that may capture context beside the receiver it is given (held weakly); see
@@ -827,3 +830,61 @@ guard_methods!(
     Subscription,
     "use std::rc::Rc;\nuse weak_events::unsync::{WeakEvent, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nlet manager = WeakEventManager::<Ping>::new();\nlet (bus, receiver) = (Rc::new(Bus), Rc::new(()));\n"
 );
+
+/// The `Rc` twin of [`crate::OwnedSubscription`]: the guard of a registration made from a
+/// receiver's `Weak` inside `Rc::new_cyclic`, kept in the receiver's own field; no id, no
+/// `detach`.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::{Rc, Weak};
+/// use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let bus = Rc::new(Bus);
+/// let guard = manager.subscribe_weak(&bus, &Weak::<View>::new());
+/// assert!(guard.unsubscribe());
+/// ```
+#[must_use = "dropping the guard removes the registration at once: keep it in the receiver"]
+#[clippy::has_significant_drop]
+pub struct OwnedSubscription {
+    guard: Guard<Local, dyn Unregister>,
+}
+
+impl OwnedSubscription {
+    /// Removes the registration now; false if it was gone already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::{Rc, Weak};
+    /// use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
+    ///
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    /// struct View;
+    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+    ///
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let guard = manager.subscribe_weak(&Rc::new(Bus), &Weak::<View>::new());
+    /// assert!(guard.unsubscribe());
+    /// ```
+    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
+    pub fn unsubscribe(mut self) -> bool {
+        self.guard.remove()
+    }
+}
+
+impl fmt::Debug for OwnedSubscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.guard.debug("OwnedSubscription", f)
+    }
+}

@@ -59,4 +59,4 @@ pub use dispatch::{
 };
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
-pub use manager::{Subscription, WeakEventManager};
+pub use manager::{OwnedSubscription, Subscription, WeakEventManager};
