@@ -7,7 +7,7 @@
 use crate::engine::Kind;
 pub(crate) use crate::flavor::addr_of;
 use crate::flavor::{Flavor, Shared};
-use crate::list::Visit;
+
 use crate::sync::{AtomicBool, Ordering};
 use crate::{WeakEvent, WeakEventListener};
 use std::ops::ControlFlow;
@@ -26,7 +26,7 @@ pub(crate) trait Entry<F: Flavor, E: Kind<F>>: Alive {
     /// calls its receiver, and only on the delivery that claims it; a listener or handler that
     /// returns `Break` calls it after; other entries ignore it. One
     /// virtual call per listener, whatever the kind of entry.
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool;
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery;
     /// The listener's address, for removal by identity; `None` for handlers (removed by id).
     fn listener_addr(&self) -> Option<usize>;
 }
@@ -63,18 +63,17 @@ where
     E: Kind<F>,
     L: Receive<F, E> + ?Sized + 'static,
 {
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery {
         match F::upgrade(&self.listener) {
             Some(listener) => {
-                removal.delivered();
                 if listener.receive(sender, args).is_break() {
                     removal.remove();
                 }
                 // `listener` may be the last strong reference: the receiver's drop runs here,
                 // still with no lock held.
-                true
+                Delivery::Reached
             }
-            None => false,
+            None => Delivery::Dead,
         }
     }
 
@@ -129,16 +128,15 @@ where
     R: ?Sized + 'static,
     O: Outcome,
 {
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery {
         match F::upgrade(&self.receiver) {
             Some(receiver) => {
-                removal.delivered();
                 if (self.handler)(&receiver, sender, args).is_break() {
                     removal.remove();
                 }
-                true
+                Delivery::Reached
             }
-            None => false,
+            None => Delivery::Dead,
         }
     }
 
@@ -170,10 +168,10 @@ impl<X: Alive> Alive for Once<X> {
 }
 
 impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Once<X> {
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery {
         if self.fired.swap(true, Ordering::AcqRel) {
             // Another delivery claimed it: to this one it is already removed.
-            return true;
+            return Delivery::Skipped;
         }
         removal.remove();
         self.inner.deliver(removal.done(), sender, args)
@@ -215,10 +213,10 @@ impl<X: Alive> Alive for Unborn<X> {
 }
 
 impl<F: Flavor, E: Kind<F>, X: Entry<F, E>> Entry<F, E> for Unborn<X> {
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery {
         if !self.born.load(Ordering::Acquire) {
             if !self.inner.is_alive() {
-                return true; // not yet built: skipped, and not counted dead
+                return Delivery::Skipped; // not yet built: skipped, and not counted dead
             }
             self.born.store(true, Ordering::Release);
         }
@@ -259,14 +257,13 @@ where
     R: ?Sized + 'static,
     H: Fn(&R, &E::Source, &E::Args),
 {
-    fn deliver(&self, removal: Removal<'_>, sender: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, _: Removal<'_>, sender: &E::Source, args: &E::Args) -> Delivery {
         match F::upgrade(&self.receiver) {
             Some(receiver) => {
-                removal.delivered();
                 (self.handler)(&receiver, sender, args);
-                true
+                Delivery::Reached
             }
-            None => false,
+            None => Delivery::Dead,
         }
     }
 
@@ -275,42 +272,46 @@ where
     }
 }
 
+/// What one call of an entry found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// The receiver was alive and was called: the registration is *delivered*.
+    Reached,
+    /// The receiver is dead: a pass may prune it.
+    Dead,
+    /// Not called, and not dead: a once-registration another delivery claimed, or a
+    /// registration whose receiver is still being built.
+    Skipped,
+}
+
 /// How an entry removes its own registration during a delivery (a listener or handler that
 /// returned `Break`, a once-registration): the registration's id and the delivery's remover,
 /// which is made once per delivery, not once per call.
 #[derive(Clone, Copy)]
 pub(crate) struct Removal<'a> {
-    visit: Option<Visit<'a>>,
+    id: u64,
     remover: Option<&'a dyn Fn(u64)>,
 }
 
 impl<'a> Removal<'a> {
-    pub(crate) fn new(visit: Visit<'a>, remover: &'a dyn Fn(u64)) -> Self {
+    pub(crate) fn new(id: u64, remover: &'a dyn Fn(u64)) -> Self {
         Removal {
-            visit: Some(visit),
+            id,
             remover: Some(remover),
         }
     }
 
     pub(crate) fn remove(self) {
-        if let (Some(visit), Some(remover)) = (self.visit, self.remover) {
-            remover(visit.id);
+        if let Some(remover) = self.remover {
+            remover(self.id);
         }
     }
 
-    /// The same registration once removed: for the inner entry of a once-registration, it
-    /// still marks the registration delivered, and removes nothing.
+    /// The same registration once removed: for the inner entry of a once-registration.
     pub(crate) fn done(self) -> Self {
         Removal {
-            visit: self.visit,
+            id: self.id,
             remover: None,
-        }
-    }
-
-    /// The receiver is alive and about to be called: see [`Visit::delivered`].
-    pub(crate) fn delivered(self) {
-        if let Some(visit) = self.visit {
-            visit.delivered();
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::entry::Delivery;
 use crate::flavor::{Flavor, Shared};
 use crate::list::{call_each, Node, Slots};
 use crate::panic::FirstPanic;
@@ -47,7 +48,8 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
         let mut panics = FirstPanic::new();
         call_each::<F, H>(&snapshot, &mut panics, |_, handler| {
             call(handler);
-            true
+            // A handler is not a receiver held weakly: no "delivered" bit to keep.
+            Delivery::Skipped
         });
         drop(snapshot);
         panics.resume();

@@ -88,8 +88,10 @@
 //! # A node: `id | REMOVED | DELIVERED`
 //!
 //! A registration is one allocation: an `AtomicU64` whose top bit is the removed flag, whose
-//! next bit says a call ever reached its live receiver (set once, before that call, so that a
-//! receiver that dies without it died before its first event), and whose other 62 bits are the
+//! next bit says a call ever reached its live receiver (set once, after the first call that
+//! reached it, or when that call panicked; a receiver that dies without it died before its
+//! first event; a receiver that drops its last reference inside that very call while a pass on
+//! another thread looks at it may be counted undelivered), and whose other 62 bits are the
 //! id; then its creation site (a `&'static Location`), then the entry. A delivery reads the
 //! word once per call: the flag, the id and the delivered bit together. The id is written
 //! (relaxed) under the list lock before the node is published, and ids come from one process-wide counter taken under the

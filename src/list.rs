@@ -35,6 +35,7 @@ use std::collections::HashMap;
 
 use std::panic::Location;
 
+use crate::entry::Delivery;
 use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
 
@@ -671,26 +672,6 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     }
 }
 
-/// A call's view of its registration: its id, and the way to mark it delivered.
-#[derive(Clone, Copy)]
-pub(crate) struct Visit<'a> {
-    pub(crate) id: u64,
-    state: &'a AtomicU64,
-    /// No call reached a live receiver yet (as of the load before this call).
-    first: bool,
-}
-
-impl Visit<'_> {
-    /// Marks the registration delivered: its receiver was alive and is about to be called.
-    /// Called before the call, so that a receiver that panics, or drops its last reference
-    /// inside its call, still counts as delivered. One write per registration, ever.
-    pub(crate) fn delivered(self) {
-        if self.first {
-            self.state.fetch_or(DELIVERED, Ordering::Relaxed);
-        }
-    }
-}
-
 /// Calls `call` for each node of `snapshot` that is not removed at its turn, in order; returns
 /// how many calls returned `false` (dead receivers).
 ///
@@ -699,12 +680,12 @@ impl Visit<'_> {
 pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
     snapshot: &[F::Ptr<Node<T>>],
     panics: &mut FirstPanic,
-    mut call: impl FnMut(Visit<'_>, &T) -> bool,
+    mut call: impl FnMut(u64, &T) -> Delivery,
 ) -> usize {
     let mut dead = 0;
     let mut next = 0;
     while next < snapshot.len() {
-        panics.catch(|| {
+        let ran = panics.catch(|| {
             while let Some(node) = snapshot.get(next) {
                 // One dereference of the pointer for the flag, the id and the value.
                 let node: &Node<T> = node;
@@ -716,16 +697,23 @@ pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
                 if state & REMOVED != 0 {
                     continue;
                 }
-                let visit = Visit {
-                    id: state & ID,
-                    state: &node.state,
-                    first: state & DELIVERED == 0,
-                };
-                if !call(visit, &node.value) {
-                    dead += 1;
+                match call(state & ID, &node.value) {
+                    Delivery::Reached if state & DELIVERED == 0 => {
+                        // Once per registration: later calls see the flag in the load above.
+                        node.state.fetch_or(DELIVERED, Ordering::Relaxed);
+                    }
+                    Delivery::Dead => dead += 1,
+                    _ => {}
                 }
             }
         });
+        if ran.is_none() {
+            // The call at `next - 1` panicked: it was made, so its receiver was reached (a
+            // registration that dies later was delivered, not "died before its first event").
+            if let Some(node) = snapshot.get(next.wrapping_sub(1)) {
+                node.state.fetch_or(DELIVERED, Ordering::Relaxed);
+            }
+        }
     }
     dead
 }

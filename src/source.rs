@@ -530,8 +530,8 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
         }
     };
     snapshot.for_each(|list| {
-        dead += call_each::<F, _>(list, &mut panics, |visit, entry| {
-            entry.deliver(Removal::new(visit, &remover), sender, args)
+        dead += call_each::<F, _>(list, &mut panics, |id, entry| {
+            entry.deliver(Removal::new(id, &remover), sender, args)
         });
     });
     drop(snapshot);

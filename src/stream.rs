@@ -16,7 +16,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use crate::entry::{Alive, Entry, Removal};
+use crate::entry::{Alive, Delivery, Entry, Removal};
 use crate::flavor::Shared;
 use crate::sync::{lock, Mutex};
 use crate::{Subscription, WeakEvent};
@@ -131,13 +131,13 @@ where
     E: WeakEvent,
     E::Args: Clone + Send + Sized,
 {
-    fn deliver(&self, _: Removal<'_>, _: &E::Source, args: &E::Args) -> bool {
+    fn deliver(&self, _: Removal<'_>, _: &E::Source, args: &E::Args) -> Delivery {
         match self.state.upgrade() {
             Some(state) => {
                 state.push(args.clone());
-                true
+                Delivery::Reached
             }
-            None => false,
+            None => Delivery::Dead,
         }
     }
 
