@@ -568,3 +568,27 @@ macro_rules! receive_impl {
         }
     };
 }
+
+/// `unsubscribe` and `Debug` of an owned guard type `$guard` (a field `guard`); `$setup` makes
+/// `manager`, `bus` and `View` for the example.
+macro_rules! owned_guard_methods {
+    ($guard:ident, $setup:literal) => {
+        impl $guard {
+            /// Removes the registration now; false if it was gone already.
+            ///
+            /// # Examples
+            ///
+            #[doc = concat!("```\n", $setup, "let guard = manager.subscribe_weak(&bus, &Weak::<View>::new());\nassert!(guard.unsubscribe());\n```")]
+            #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
+            pub fn unsubscribe(mut self) -> bool {
+                self.guard.remove()
+            }
+        }
+
+        impl std::fmt::Debug for $guard {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.guard.debug("OwnedSubscription", f)
+            }
+        }
+    };
+}

@@ -164,34 +164,9 @@ impl OwnedSubscription {
             guard: subscription.guard,
         }
     }
-
-    /// Removes the registration now; false if it was gone already.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, Weak};
-    /// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    ///
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let bus = Arc::new(Bus);
-    /// let guard = manager.subscribe_weak(&bus, &Weak::<View>::new());
-    /// assert!(guard.unsubscribe());
-    /// ```
-    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
-    pub fn unsubscribe(mut self) -> bool {
-        self.guard.remove()
-    }
 }
 
-impl fmt::Debug for OwnedSubscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.guard.debug("OwnedSubscription", f)
-    }
-}
+owned_guard_methods!(
+    OwnedSubscription,
+    "use std::sync::{Arc, Weak};\nuse weak_events::{WeakEvent, WeakEventListener, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nstruct View;\nimpl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }\nlet manager = WeakEventManager::<Ping>::new();\nlet bus = Arc::new(Bus);\n"
+);

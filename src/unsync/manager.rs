@@ -4,7 +4,6 @@
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
@@ -858,33 +857,7 @@ pub struct OwnedSubscription {
     guard: Guard<Local, dyn Unregister>,
 }
 
-impl OwnedSubscription {
-    /// Removes the registration now; false if it was gone already.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::rc::{Rc, Weak};
-    /// use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-    ///
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let guard = manager.subscribe_weak(&Rc::new(Bus), &Weak::<View>::new());
-    /// assert!(guard.unsubscribe());
-    /// ```
-    #[must_use = "false means the registration was gone already; drop the guard to ignore the answer"]
-    pub fn unsubscribe(mut self) -> bool {
-        self.guard.remove()
-    }
-}
-
-impl fmt::Debug for OwnedSubscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.guard.debug("OwnedSubscription", f)
-    }
-}
+owned_guard_methods!(
+    OwnedSubscription,
+    "use std::rc::{Rc, Weak};\nuse weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nstruct View;\nimpl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }\nlet manager = WeakEventManager::<Ping>::new();\nlet bus = Rc::new(Bus);\n"
+);
