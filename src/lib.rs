@@ -74,6 +74,7 @@
 //! | `engine.rs` | a manager's state: its table, the one registration path, delivery, passes; `Kind`, `Erase` |
 //! | `source.rs` | one source's state: its lists, its hook on the source, the shared delivery tail |
 //! | `list.rs` | copy-on-write lists of registrations, per-topic lists, `call_each` |
+//! | `key_index.rs` | a long list's identity index, for removal by identity |
 //! | `entry.rs` | the type-erased entries: listener, handler, once |
 //! | `listener.rs` | [`WeakEvent`] and [`WeakEventListener`], and how the engine sees the root's kinds |
 //! | `event.rs`, `notice.rs` | [`Event`] (over the handler lists both flavours share) and [`DropNotice`] |
@@ -82,6 +83,7 @@
 //! | `stats.rs` | [`ManagerStats`], [`PurgeReport`], [`CleanupStats`] |
 //! | `dispose.rs` | [`DisposeBag`] |
 //! | `diagnostics.rs` | profiling, [`report`], the listener threshold |
+//! | `sites.rs` | creation sites: counts per site, the "died before its first event" warning |
 //! | `property.rs`, `collection.rs` | the built-in property-changed and collection-changed managers |
 //! | `current.rs` | the process-wide values behind every `current()` |
 //! | `panic.rs` | catching user panics, keeping the first, resuming it |
@@ -105,6 +107,7 @@ mod event;
 mod flavor;
 pub mod guide;
 pub mod internals;
+mod key_index;
 mod kind;
 mod list;
 mod listener;
@@ -112,6 +115,7 @@ mod manager;
 mod notice;
 mod panic;
 mod property;
+mod sites;
 mod source;
 mod stats;
 mod stream;
@@ -128,9 +132,8 @@ pub use collection::{
     ObservableVec,
 };
 pub use diagnostics::{
-    report, set_threshold_hook, set_undelivered_hook, start_profiling, ProfilingMark, Report,
-    ReportRow, ThresholdWarning, UndeliveredWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
-    UNDELIVERED_WARNING,
+    report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,
+    ThresholdWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
 };
 pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
 pub use event::{Event, EventToken};
@@ -142,6 +145,7 @@ pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
     ALL_PROPERTIES,
 };
+pub use sites::{set_undelivered_hook, UndeliveredWarning, UNDELIVERED_WARNING};
 pub use stats::{CleanupStats, ManagerStats, PurgeReport};
 pub use stream::{EventStream, StreamItem};
 pub use subscription::{OwnedSubscription, Subscription};

@@ -11,7 +11,7 @@ use crate::engine::{Engine, Registered, Target};
 use crate::entry::{addr_of, ClosureEntry, Entry, HandlerEntry, ListenerEntry, Once, Unborn};
 use crate::flavor::Local;
 use crate::subscription::{Guard, Unregister};
-use crate::unsync::{CleanupMode, WeakEvent, WeakEventListener};
+use crate::unsync::{CleanupMode, OwnedSubscription, Subscription, WeakEvent, WeakEventListener};
 use crate::{ManagerStats, PurgeReport, RegistrationId};
 
 /// The manager of one event kind `E` on one thread: the `Rc` twin of
@@ -797,67 +797,3 @@ impl<E: WeakEvent> Registered<Local, E> {
 }
 
 manager_impls!(WeakEventManager, WeakEvent);
-
-/// The RAII guard of the thread-affine flavour: the `Rc` twin of [`crate::Subscription`],
-/// `!Send`. Removes its registration when dropped; [`detach`](Self::detach) keeps it.
-///
-/// # Examples
-///
-/// ```
-/// # use std::rc::Rc;
-/// # use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-/// # struct Bus;
-/// # enum Ping {}
-/// # impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-/// # struct View;
-/// # impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-/// let manager = WeakEventManager::<Ping>::new();
-/// let (bus, view) = (Rc::new(Bus), Rc::new(View));
-/// {
-///     let _subscription = manager.subscribe(&bus, &view);
-///     assert_eq!(manager.listener_count(&bus), 1);
-/// }
-/// assert_eq!(manager.listener_count(&bus), 0);
-/// ```
-#[must_use = "dropping a Subscription removes the registration at once; call `detach` to keep it"]
-#[clippy::has_significant_drop]
-pub struct Subscription {
-    guard: Guard<Local, dyn Unregister>,
-}
-
-guard_methods!(
-    Subscription,
-    "use std::rc::Rc;\nuse weak_events::unsync::{WeakEvent, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nlet manager = WeakEventManager::<Ping>::new();\nlet (bus, receiver) = (Rc::new(Bus), Rc::new(()));\n"
-);
-
-/// The `Rc` twin of [`crate::OwnedSubscription`]: the guard of a registration made from a
-/// receiver's `Weak` inside `Rc::new_cyclic`, kept in the receiver's own field; no id, no
-/// `detach`.
-///
-/// # Examples
-///
-/// ```
-/// use std::rc::{Rc, Weak};
-/// use weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};
-///
-/// struct Bus;
-/// enum Ping {}
-/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-/// struct View;
-/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
-///
-/// let manager = WeakEventManager::<Ping>::new();
-/// let bus = Rc::new(Bus);
-/// let guard = manager.subscribe_weak(&bus, &Weak::<View>::new());
-/// assert!(guard.unsubscribe());
-/// ```
-#[must_use = "dropping the guard removes the registration at once: keep it in the receiver"]
-#[clippy::has_significant_drop]
-pub struct OwnedSubscription {
-    guard: Guard<Local, dyn Unregister>,
-}
-
-owned_guard_methods!(
-    OwnedSubscription,
-    "use std::rc::{Rc, Weak};\nuse weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nstruct View;\nimpl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }\nlet manager = WeakEventManager::<Ping>::new();\nlet bus = Rc::new(Bus);\n"
-);

@@ -50,6 +50,7 @@ mod dispatch;
 mod event;
 mod kind;
 mod manager;
+mod subscription;
 
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
 pub(crate) use cleanup::managers;
@@ -59,4 +60,5 @@ pub use dispatch::{
 };
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
-pub use manager::{OwnedSubscription, Subscription, WeakEventManager};
+pub use manager::WeakEventManager;
+pub use subscription::{OwnedSubscription, Subscription};
