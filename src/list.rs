@@ -165,6 +165,7 @@ impl<F: Flavor, T: ?Sized + 'static> Slots<F, T> {
     }
 
     /// The current vector, for a delivery to iterate without the lock.
+    #[inline]
     pub(crate) fn snapshot(&self) -> Snapshot<F, T> {
         self.vec.clone()
     }
@@ -435,9 +436,20 @@ enum TopicsSnapshot<F: Flavor, T: ?Sized + 'static> {
 }
 
 impl<F: Flavor, T: ?Sized + 'static> ListsSnapshot<F, T> {
-    /// Each list reached, main list first (then topics in no particular order).
-    pub(crate) fn for_each(&self, mut f: impl FnMut(&[F::Ptr<Node<T>>])) {
-        f(&self.main);
+    /// The main list.
+    #[inline]
+    pub(crate) fn main(&self) -> &[F::Ptr<Node<T>>] {
+        &self.main
+    }
+
+    /// Whether a topic's list is reached too (kinds with topics only).
+    #[inline]
+    pub(crate) fn has_topics(&self) -> bool {
+        !matches!(self.topics, TopicsSnapshot::None)
+    }
+
+    /// Each topic's list reached, in no particular order.
+    pub(crate) fn for_each_topic(&self, mut f: impl FnMut(&[F::Ptr<Node<T>>])) {
         match &self.topics {
             TopicsSnapshot::None => {}
             TopicsSnapshot::One(list) => f(list),
@@ -471,6 +483,7 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     }
 
     /// The lists `reach` names, for a delivery to iterate without the lock.
+    #[inline]
     pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, T> {
         let topics = match reach {
             Reach::Main => TopicsSnapshot::None,

@@ -16,6 +16,7 @@ pub(crate) type Payload = Box<dyn Any + Send>;
 pub(crate) struct FirstPanic(Option<Payload>);
 
 impl FirstPanic {
+    #[inline]
     pub(crate) fn new() -> Self {
         FirstPanic(None)
     }
@@ -24,6 +25,7 @@ impl FirstPanic {
     ///
     /// The crate's own state is consistent between the statements that call user code, so a
     /// caught panic leaves nothing half-done: `AssertUnwindSafe` is sound here by construction.
+    #[inline]
     pub(crate) fn catch<R>(&mut self, work: impl FnOnce() -> R) -> Option<R> {
         match catch_unwind(AssertUnwindSafe(work)) {
             Ok(value) => Some(value),
@@ -45,6 +47,7 @@ impl FirstPanic {
     }
 
     /// Resumes the kept panic, if any.
+    #[inline]
     pub(crate) fn resume(self) {
         if let Some(payload) = self.0 {
             resume_unwind(payload);

@@ -281,6 +281,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     }
 
     /// The lists an event that reaches `reach` is delivered to.
+    #[inline]
     pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, E::Entry> {
         F::lock(&self.inner).lists.snapshot(reach)
     }
@@ -529,11 +530,13 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
             state.remove_id(id);
         }
     };
-    snapshot.for_each(|list| {
-        dead += call_each::<F, _>(list, &mut panics, |id, entry| {
-            entry.deliver(Removal::new(id, &remover), sender, args)
-        });
-    });
+    let call = |id, entry: &E::Entry| entry.deliver(Removal::new(id, &remover), sender, args);
+    // The main list inline; topics' lists (the property kind's) out of line, so that a kind
+    // without topics pays one branch for them.
+    dead += call_each::<F, _>(snapshot.main(), &mut panics, call);
+    if snapshot.has_topics() {
+        dead += deliver_topics(&snapshot, &mut panics, call);
+    }
     drop(snapshot);
     if dead > 0 {
         if let Some(state) = state() {
@@ -541,6 +544,18 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
         }
     }
     panics.resume();
+}
+
+/// The topics' part of [`deliver`]; how many dead receivers it met.
+#[inline(never)]
+fn deliver_topics<F: Flavor, T: ?Sized + 'static>(
+    snapshot: &ListsSnapshot<F, T>,
+    panics: &mut FirstPanic,
+    call: impl Fn(u64, &T) -> crate::entry::Delivery,
+) -> usize {
+    let mut dead = 0;
+    snapshot.for_each_topic(|list| dead += call_each::<F, _>(list, panics, &call));
+    dead
 }
 
 impl<F: Flavor, E: Kind<F>> Unregister for SourceState<F, E> {

@@ -135,6 +135,7 @@ impl<V: Clone> TableOps<V> for LocalTable<V> {
         }
     }
 
+    #[inline]
     fn with<R>(&self, key: usize, f: impl FnOnce(&V) -> R) -> Option<R> {
         self.map.borrow().get(&key).map(f)
     }
