@@ -138,3 +138,46 @@ fn permanent_listeners_get_every_delivery_while_others_churn() {
         assert!(bus.ping.is_empty(), "detached once the last listener went");
     }
 }
+
+#[test]
+fn current_is_one_manager_for_every_thread_whichever_made_it() {
+    // A kind no other test uses, so its manager is made here: eight threads race to make it,
+    // each then asks again (its own copy of the lookup) and registers through what it got.
+    enum Fresh {}
+    impl weak_events::WeakEvent for Fresh {
+        type Source = Bus;
+        type Args = ();
+    }
+
+    let bus = Bus::new();
+    let log = log();
+    let start = Barrier::new(8);
+    let seen: Vec<(usize, _)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|i| {
+                let (bus, log, start) = (&bus, &log, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    let first: *const WeakEventManager<Fresh> = WeakEventManager::current();
+                    let again: *const WeakEventManager<Fresh> = WeakEventManager::current();
+                    assert_eq!(first, again, "thread {i}: a second call answers the same");
+                    let listener = Recorder::new(i, log);
+                    WeakEventManager::<Fresh>::current().add_listener(bus, &listener);
+                    // Kept alive until counted below.
+                    (first as usize, listener)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let managers: Vec<usize> = seen.iter().map(|(manager, _)| *manager).collect();
+    assert!(
+        managers.windows(2).all(|w| w[0] == w[1]),
+        "one manager: {managers:?}"
+    );
+    assert_eq!(
+        WeakEventManager::<Fresh>::current().listener_count(&bus),
+        8,
+        "every thread's registration is in the one table"
+    );
+}
