@@ -114,6 +114,7 @@ mod listener;
 mod manager;
 mod notice;
 mod panic;
+#[macro_use]
 mod property;
 mod sites;
 mod source;

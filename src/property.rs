@@ -2,16 +2,10 @@
 //! merged-list allocation per delivery.
 
 use std::borrow::Cow;
-use std::convert::Infallible;
-use std::fmt;
-use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::engine::{Engine, Registered, Target};
-use crate::entry::{addr_of, Entry, HandlerEntry, ListenerEntry};
 use crate::flavor::Shared;
-use crate::list::Reach;
-use crate::{CleanupMode, Event, ManagerStats, PurgeReport, RegistrationId, Subscription};
+use crate::{CleanupMode, Event, Subscription};
 use crate::{WeakEvent, WeakEventListener, WeakEventManager};
 
 /// The property name that stands for "all properties" (WPF's `String.Empty`): a change with this
@@ -114,199 +108,558 @@ impl PropertyChangedArgs {
     }
 }
 
-/// A source of property changes: it owns an [`Event`] of [`PropertyChangedArgs`] and raises it
-/// when a property changes (WPF's `INotifyPropertyChanged`).
-///
-/// # Examples
-///
-/// ```
-/// use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs};
-///
-/// #[derive(Default)]
-/// struct Person { changed: Event<PropertyChangedArgs>, name: std::sync::Mutex<String> }
-/// impl NotifyPropertyChanged for Person {
-///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-/// }
-/// impl Person {
-///     fn set_name(&self, name: &str) {
-///         *self.name.lock().unwrap() = name.to_owned(); // the lock is released before raising
-///         self.changed.raise(&PropertyChangedArgs::of("name"));
-///     }
-/// }
-/// Person::default().set_name("Ada");
-/// ```
-pub trait NotifyPropertyChanged: Send + Sync + 'static {
-    /// The event raised on every property change.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs};
-    ///
-    /// struct Model { changed: Event<PropertyChangedArgs> }
-    /// impl NotifyPropertyChanged for Model {
-    ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// }
-    /// let model = Model { changed: Event::new() };
-    /// assert!(model.property_changed().is_empty());
-    /// ```
-    fn property_changed(&self) -> &Event<PropertyChangedArgs>;
-}
-
-/// The event kind of a source's property changes, all properties: listeners implement
-/// `WeakEventListener<PropertyChanged<S>>`, whether they watch one property or all of them
-/// through a [`PropertyChangedManager`].
-///
-/// # Examples
-///
-/// ```
-/// use weak_events::{PropertyChanged, PropertyChangedArgs, WeakEventListener};
-/// # use weak_events::{Event, NotifyPropertyChanged};
-/// # struct Model { changed: Event<PropertyChangedArgs> }
-/// # impl NotifyPropertyChanged for Model {
-/// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-/// # }
-///
-/// struct TitleBar;
-/// impl WeakEventListener<PropertyChanged<Model>> for TitleBar {
-///     fn receive_weak_event(&self, _model: &Model, change: &PropertyChangedArgs) {
-///         assert_eq!(change.name(), Some("title"));
-///     }
-/// }
-/// ```
-pub struct PropertyChanged<S: ?Sized> {
-    never: Infallible,
-    source: PhantomData<fn(&S)>,
-}
-
-impl<S: NotifyPropertyChanged + ?Sized> WeakEvent for PropertyChanged<S> {
-    type Source = S;
-    type Args = PropertyChangedArgs;
-
-    fn event(source: &S) -> Option<&Event<PropertyChangedArgs>> {
-        Some(source.property_changed())
-    }
-
-    /// A change of one property reaches that property's list (and the all-properties list);
-    /// a change of every property reaches every list.
-    fn reach(args: &PropertyChangedArgs) -> Reach<'_> {
-        match args.name() {
-            Some(name) => Reach::Topic(name),
-            None => Reach::All,
-        }
-    }
-}
-
 /// The list a registration for `property` goes to: its own, or the main list for
 /// [`ALL_PROPERTIES`].
-fn topic(property: &str) -> Option<&str> {
+pub(crate) fn topic(property: &str) -> Option<&str> {
     (!property.is_empty()).then_some(property)
 }
 
-impl<S: ?Sized> fmt::Debug for PropertyChanged<S> {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = self.source;
-        match self.never {}
-    }
+/// Writes the property kind, its source trait and its manager into a flavour's module, where
+/// `Event`, `WeakEvent`, `WeakEventListener`, `WeakEventManager`, `Subscription` and
+/// `CleanupMode` name that flavour's own: one text for both flavours, doc examples included.
+/// `$F` is the flavour, `$Ptr` its pointer (`$ptr_use` its path), `$path` the module's public
+/// path, `$mode` a cleanup mode of the flavour for an example, `$sb` the bounds the flavour puts
+/// on what crosses threads (`[Send, Sync]`, or `[]`).
+macro_rules! property_flavour {
+    ($F:ident, $Ptr:ident, $ptr_use:literal, $path:literal, $mode:ident, [$($sb:ident),*]) => {
+        /// A source of property changes: it owns an [`Event`] of [`PropertyChangedArgs`] and raises it
+        /// when a property changes (WPF's `INotifyPropertyChanged`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!(" use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs};")]
+        ///
+        /// #[derive(Default)]
+        /// struct Person { changed: Event<PropertyChangedArgs>, name: std::sync::Mutex<String> }
+        /// impl NotifyPropertyChanged for Person {
+        ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+        /// }
+        /// impl Person {
+        ///     fn set_name(&self, name: &str) {
+        ///         *self.name.lock().unwrap() = name.to_owned(); // the lock is released before raising
+        ///         self.changed.raise(&PropertyChangedArgs::of("name"));
+        ///     }
+        /// }
+        /// Person::default().set_name("Ada");
+        /// ```
+        pub trait NotifyPropertyChanged: $($sb +)* 'static {
+            /// The event raised on every property change.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs};")]
+            ///
+            /// struct Model { changed: Event<PropertyChangedArgs> }
+            /// impl NotifyPropertyChanged for Model {
+            ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// }
+            /// let model = Model { changed: Event::new() };
+            /// assert!(model.property_changed().is_empty());
+            /// ```
+            fn property_changed(&self) -> &Event<$crate::PropertyChangedArgs>;
+        }
+
+        /// The event kind of a source's property changes, all properties: listeners implement
+        /// `WeakEventListener<PropertyChanged<S>>`, whether they watch one property or all of them
+        /// through a [`PropertyChangedManager`].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!(" use ", $path, "::{PropertyChanged, PropertyChangedArgs, WeakEventListener};")]
+        #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged};")]
+        /// # struct Model { changed: Event<PropertyChangedArgs> }
+        /// # impl NotifyPropertyChanged for Model {
+        /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+        /// # }
+        ///
+        /// struct TitleBar;
+        /// impl WeakEventListener<PropertyChanged<Model>> for TitleBar {
+        ///     fn receive_weak_event(&self, _model: &Model, change: &PropertyChangedArgs) {
+        ///         assert_eq!(change.name(), Some("title"));
+        ///     }
+        /// }
+        /// ```
+        pub struct PropertyChanged<S: ?Sized> {
+            never: ::std::convert::Infallible,
+            source: ::std::marker::PhantomData<fn(&S)>,
+        }
+
+        impl<S: NotifyPropertyChanged + ?Sized> WeakEvent for PropertyChanged<S> {
+            type Source = S;
+            type Args = $crate::PropertyChangedArgs;
+
+            fn event(source: &S) -> Option<&Event<$crate::PropertyChangedArgs>> {
+                Some(source.property_changed())
+            }
+
+            /// A change of one property reaches that property's list (and the all-properties list);
+            /// a change of every property reaches every list.
+            fn reach(args: &$crate::PropertyChangedArgs) -> $crate::list::Reach<'_> {
+                match args.name() {
+                    Some(name) => $crate::list::Reach::Topic(name),
+                    None => $crate::list::Reach::All,
+                }
+            }
+        }
+
+
+        impl<S: ?Sized> ::std::fmt::Debug for PropertyChanged<S> {
+            fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let _ = self.source;
+                match self.never {}
+            }
+        }
+
+        /// The property-changed manager: listeners subscribe to one property of a source, or to all of
+        /// them, and are held weakly.
+        ///
+        /// A change of property `P` calls `P`'s listeners and the all-properties listeners of that
+        /// source, and nothing else, without allocating (WPF merges the lists per delivery). A change
+        /// with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names are
+        /// compared exactly. The all-properties listeners are called first, then the property's; within
+        /// each list, in registration order (between properties, for an all-properties change, in no
+        /// particular order).
+        ///
+        /// # Costs and lifetimes
+        ///
+        /// A source has one entry in one manager, as with any [`WeakEventManager`]; under it, the
+        /// all-properties list and one list per property name. A change looks its name up once and
+        /// iterates that list, so it costs what the property's own listeners cost, not what the model's
+        /// other properties or other models cost. A property's list goes when its last registration does
+        /// (removed, guard dropped, or purged), so a name made at run time costs nothing once unused; a
+        /// model's last registration going detaches the manager from its event, as for any kind.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!(" use ", $ptr_use, ";")]
+        /// use std::sync::Mutex;
+        #[doc = concat!(" use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+        #[doc = concat!(" use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+        ///
+        /// #[derive(Default)]
+        /// struct Model { changed: Event<PropertyChangedArgs> }
+        /// impl NotifyPropertyChanged for Model {
+        ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+        /// }
+        ///
+        /// #[derive(Default)]
+        /// struct View { seen: Mutex<Vec<String>> }
+        /// impl WeakEventListener<PropertyChanged<Model>> for View {
+        ///     fn receive_weak_event(&self, _: &Model, change: &PropertyChangedArgs) {
+        ///         self.seen.lock().unwrap().push(change.name().unwrap_or("*").to_owned());
+        ///     }
+        /// }
+        ///
+        /// let manager = PropertyChangedManager::<Model>::new();
+        #[doc = concat!(" let model = ", stringify!($Ptr), "::new(Model::default());")]
+        #[doc = concat!(" let title_view = ", stringify!($Ptr), "::new(View::default());")]
+        /// manager.add_listener(&model, "title", &title_view);
+        ///
+        /// model.changed.raise(&PropertyChangedArgs::of("width")); // not title: not called
+        /// model.changed.raise(&PropertyChangedArgs::of("title"));
+        /// model.changed.raise(&PropertyChangedArgs::all());
+        /// assert_eq!(*title_view.seen.lock().unwrap(), ["title", "*"]);
+        /// ```
+        pub struct PropertyChangedManager<S: NotifyPropertyChanged + ?Sized> {
+            /// One manager holds every registration of the kind, all-properties and per-property alike
+            /// (the engine keeps a source's per-property lists beside its main list), so nothing outside
+            /// the engine's own cleanup keeps a name, a router or a second manager alive.
+            manager: WeakEventManager<PropertyChanged<S>>,
+        }
+
+        impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
+            /// A private manager whose cleanup follows the process-wide mode.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            /// assert_eq!(manager.stats().sources, 0);
+            /// ```
+            pub fn new() -> Self {
+                PropertyChangedManager {
+                    manager: WeakEventManager::new(),
+                }
+            }
+
+            /// A private manager with its own cleanup mode.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            #[doc = concat!(" use ", $path, "::CleanupMode;")]
+            #[doc = concat!(" let manager = PropertyChangedManager::<Model>::with_cleanup(CleanupMode::", stringify!($mode), ");")]
+            /// assert_eq!(manager.purge().entries_purged, 0);
+            /// ```
+            pub fn with_cleanup(mode: CleanupMode) -> Self {
+                PropertyChangedManager {
+                    manager: WeakEventManager::with_cleanup(mode),
+                }
+            }
+
+
+            /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
+            #[track_caller]
+            fn register<R: ?Sized, X>(
+                &self,
+                source: &$Ptr<S>,
+                property: &str,
+                entry: X,
+            ) -> $crate::engine::Registered<$F, PropertyChanged<S>>
+            where
+                X: $crate::entry::Entry<$F, PropertyChanged<S>> + $($sb +)* 'static,
+            {
+                let target = $crate::engine::Target::Source(source, $crate::property::topic(property));
+                let site = std::panic::Location::caller();
+                $crate::engine::Engine::<$F, PropertyChanged<S>>::register::<X, R>(
+                    self.manager.engine(),
+                    target,
+                    entry,
+                    site,
+                )
+            }
+
+            /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
+            /// change).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            /// # use std::sync::atomic::{AtomicUsize, Ordering};
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener, ALL_PROPERTIES};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// #[derive(Default)]
+            /// struct Inspector(AtomicUsize);
+            /// impl WeakEventListener<PropertyChanged<Model>> for Inspector {
+            ///     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {
+            ///         self.0.fetch_add(1, Ordering::SeqCst);
+            ///     }
+            /// }
+            ///
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, inspector) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(Inspector::default()));")]
+            /// manager.add_listener(&model, ALL_PROPERTIES, &inspector);
+            /// model.changed.raise(&PropertyChangedArgs::of("a"));
+            /// model.changed.raise(&PropertyChangedArgs::of("b"));
+            /// assert_eq!(inspector.0.load(Ordering::SeqCst), 2);
+            /// ```
+            #[track_caller]
+            pub fn add_listener<L>(
+                &self,
+                source: &$Ptr<S>,
+                property: &str,
+                listener: &$Ptr<L>,
+            ) -> $crate::RegistrationId
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                self.register::<L, _>(source, property, $crate::entry::ListenerEntry::new(listener))
+                    .id
+            }
+
+            /// Registers `receiver` and a plain `fn` for changes of `property` on `source`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            /// # use std::sync::Mutex;
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let model = ", stringify!($Ptr), "::new(Model::default());")]
+            #[doc = concat!(" let label = ", stringify!($Ptr), "::new(Mutex::new(0));")]
+            /// manager.add_handler(&model, "count", &label, |label, _, _| *label.lock().unwrap() += 1);
+            /// model.changed.raise(&PropertyChangedArgs::of("count"));
+            /// model.changed.raise(&PropertyChangedArgs::of("other"));
+            /// assert_eq!(*label.lock().unwrap(), 1);
+            /// ```
+            #[track_caller]
+            pub fn add_handler<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: &str,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs),
+            ) -> $crate::RegistrationId
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::HandlerEntry::new(receiver, handler);
+                self.register::<R, _>(source, property, entry).id
+            }
+
+            /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # struct View;
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View));")]
+            /// let guard = manager.subscribe(&model, "title", &view);
+            /// assert_eq!(manager.listener_count(&model, "title"), 1);
+            /// drop(guard);
+            /// assert_eq!(manager.listener_count(&model, "title"), 0);
+            /// assert!(model.changed.is_empty(), "nothing is left on the model's event");
+            /// ```
+            #[track_caller]
+            pub fn subscribe<L>(&self, source: &$Ptr<S>, property: &str, listener: &$Ptr<L>) -> Subscription
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                self.register::<L, _>(source, property, $crate::entry::ListenerEntry::new(listener))
+                    .into_guard()
+            }
+
+            #[doc = concat!(" Removes the most recent registration of `listener` (the `", stringify!($Ptr), "` that was registered) for")]
+            /// `property` on `source`; false if there is none.
+            ///
+            /// [`ALL_PROPERTIES`] removes an all-properties registration only.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # struct View;
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View));")]
+            /// manager.add_listener(&model, "title", &view);
+            /// assert!(!manager.remove_listener(&model, "width", &view), "registered for title only");
+            /// assert!(manager.remove_listener(&model, "title", &view));
+            /// ```
+            #[must_use = "false means nothing was registered for this listener and property"]
+            pub fn remove_listener<L>(&self, source: &S, property: &str, listener: &$Ptr<L>) -> bool
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                self.remove_listener_by_ref(source, property, &**listener)
+            }
+
+            /// [`remove_listener`](Self::remove_listener) from a plain reference into the registered
+            #[doc = concat!(" `", stringify!($Ptr), "` (a listener removing itself); see")]
+            /// [`WeakEventManager::remove_listener_by_ref`].
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # struct View;
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View));")]
+            /// manager.add_listener(&model, "title", &view);
+            /// assert!(manager.remove_listener_by_ref(&model, "title", &*view));
+            /// ```
+            #[must_use = "false means nothing was registered for this listener and property"]
+            pub fn remove_listener_by_ref<L>(&self, source: &S, property: &str, listener: &L) -> bool
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                self.manager
+                    .engine()
+                    .remove_listener_in(source, $crate::property::topic(property), $crate::entry::addr_of(listener))
+            }
+
+            /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, receiver) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(()));")]
+            /// let id = manager.add_handler(&model, "title", &receiver, |_, _, _| {});
+            /// assert!(!manager.remove_registration(&model, "width", id), "not a width registration");
+            /// assert!(manager.remove_registration(&model, "title", id));
+            /// assert!(!manager.remove_registration(&model, "title", id));
+            /// ```
+            #[must_use = "false means `id` was not registered for this property on this source"]
+            pub fn remove_registration(&self, source: &S, property: &str, id: $crate::RegistrationId) -> bool {
+                self.manager
+                    .engine()
+                    .remove_registration_in(source, $crate::property::topic(property), id)
+            }
+
+            /// Registrations for `property` on `source` ([`ALL_PROPERTIES`]: the all-properties ones).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, receiver) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(()));")]
+            /// manager.add_handler(&model, "title", &receiver, |_, _, _| {});
+            /// assert_eq!(manager.listener_count(&model, "title"), 1);
+            /// assert_eq!(manager.listener_count(&model, ""), 0);
+            /// ```
+            pub fn listener_count(&self, source: &S, property: &str) -> usize {
+                self.manager.engine().count_in(source, $crate::property::topic(property))
+            }
+
+            /// Delivers a change from `source` as if it raised its event (for sources that notify
+            /// through the manager rather than their own event).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            /// # use std::sync::Mutex;
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, hits) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(Mutex::new(0)));")]
+            /// manager.add_handler(&model, "x", &hits, |h, _, _| *h.lock().unwrap() += 1);
+            /// manager.deliver_event(&model, &PropertyChangedArgs::of("x"));
+            /// assert_eq!(*hits.lock().unwrap(), 1);
+            /// ```
+            pub fn deliver_event(&self, source: &S, args: &$crate::PropertyChangedArgs) {
+                self.manager.deliver_event(source, args);
+            }
+
+            /// Runs a full cleanup pass now.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(()));")]
+            /// manager.add_handler(&model, "title", &view, |_, _, _| {});
+            /// drop(view);
+            /// assert_eq!(manager.purge().entries_purged, 1);
+            /// ```
+            pub fn purge(&self) -> $crate::PurgeReport {
+                self.manager.purge()
+            }
+
+            /// The table and cleanup counters, every property's registrations included.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};")]
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(()));")]
+            /// manager.add_handler(&model, "title", &view, |_, _, _| {});
+            /// manager.add_handler(&model, "", &view, |_, _, _| {});
+            /// let stats = manager.stats();
+            /// assert_eq!((stats.sources, stats.registrations), (1, 2));
+            /// ```
+            pub fn stats(&self) -> $crate::ManagerStats {
+                self.manager.stats()
+            }
+        }
+
+        impl<S: NotifyPropertyChanged + ?Sized> Default for PropertyChangedManager<S> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<S: NotifyPropertyChanged + ?Sized> ::std::fmt::Debug for PropertyChangedManager<S> {
+            /// Never blocks: prints the underlying manager.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PropertyChangedManager")
+                    .field("manager", &self.manager)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
 }
 
-/// The property-changed manager: listeners subscribe to one property of a source, or to all of
-/// them, and are held weakly.
-///
-/// A change of property `P` calls `P`'s listeners and the all-properties listeners of that
-/// source, and nothing else, without allocating (WPF merges the lists per delivery). A change
-/// with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names are
-/// compared exactly. The all-properties listeners are called first, then the property's; within
-/// each list, in registration order (between properties, for an all-properties change, in no
-/// particular order).
-///
-/// # Costs and lifetimes
-///
-/// A source has one entry in one manager, as with any [`WeakEventManager`]; under it, the
-/// all-properties list and one list per property name. A change looks its name up once and
-/// iterates that list, so it costs what the property's own listeners cost, not what the model's
-/// other properties or other models cost. A property's list goes when its last registration does
-/// (removed, guard dropped, or purged), so a name made at run time costs nothing once unused; a
-/// model's last registration going detaches the manager from its event, as for any kind.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::{Arc, Mutex};
-/// use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
-/// use weak_events::{PropertyChangedManager, WeakEventListener};
-///
-/// #[derive(Default)]
-/// struct Model { changed: Event<PropertyChangedArgs> }
-/// impl NotifyPropertyChanged for Model {
-///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-/// }
-///
-/// #[derive(Default)]
-/// struct View { seen: Mutex<Vec<String>> }
-/// impl WeakEventListener<PropertyChanged<Model>> for View {
-///     fn receive_weak_event(&self, _: &Model, change: &PropertyChangedArgs) {
-///         self.seen.lock().unwrap().push(change.name().unwrap_or("*").to_owned());
-///     }
-/// }
-///
-/// let manager = PropertyChangedManager::<Model>::new();
-/// let model = Arc::new(Model::default());
-/// let title_view = Arc::new(View::default());
-/// manager.add_listener(&model, "title", &title_view);
-///
-/// model.changed.raise(&PropertyChangedArgs::of("width")); // not title: not called
-/// model.changed.raise(&PropertyChangedArgs::of("title"));
-/// model.changed.raise(&PropertyChangedArgs::all());
-/// assert_eq!(*title_view.seen.lock().unwrap(), ["title", "*"]);
-/// ```
-pub struct PropertyChangedManager<S: NotifyPropertyChanged + ?Sized> {
-    /// One manager holds every registration of the kind, all-properties and per-property alike
-    /// (the engine keeps a source's per-property lists beside its main list), so nothing outside
-    /// the engine's own cleanup keeps a name, a router or a second manager alive.
-    manager: WeakEventManager<PropertyChanged<S>>,
-}
+property_flavour!(
+    Shared,
+    Arc,
+    "std::sync::Arc",
+    "weak_events",
+    Manual,
+    [Send, Sync]
+);
 
 impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
-    /// A private manager whose cleanup follows the process-wide mode.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// assert_eq!(manager.stats().sources, 0);
-    /// ```
-    pub fn new() -> Self {
-        PropertyChangedManager {
-            manager: WeakEventManager::new(),
-        }
-    }
-
-    /// A private manager with its own cleanup mode.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// use weak_events::CleanupMode;
-    /// let manager = PropertyChangedManager::<Model>::with_cleanup(CleanupMode::Manual);
-    /// assert_eq!(manager.purge().entries_purged, 0);
-    /// ```
-    pub fn with_cleanup(mode: CleanupMode) -> Self {
-        PropertyChangedManager {
-            manager: WeakEventManager::with_cleanup(mode),
-        }
-    }
-
     /// The process-wide property-changed manager for sources of type `S`.
     ///
     /// It shares its registrations with
@@ -329,337 +682,5 @@ impl<S: NotifyPropertyChanged + ?Sized> PropertyChangedManager<S> {
         crate::current::current(|| PropertyChangedManager {
             manager: WeakEventManager::current().clone(),
         })
-    }
-
-    /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
-    #[track_caller]
-    fn register<R: ?Sized, X>(
-        &self,
-        source: &Arc<S>,
-        property: &str,
-        entry: X,
-    ) -> Registered<Shared, PropertyChanged<S>>
-    where
-        X: Entry<Shared, PropertyChanged<S>> + Send + Sync + 'static,
-    {
-        let target = Target::Source(source, topic(property));
-        let site = std::panic::Location::caller();
-        Engine::<Shared, PropertyChanged<S>>::register::<X, R>(
-            self.manager.engine(),
-            target,
-            entry,
-            site,
-        )
-    }
-
-    /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
-    /// change).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
-    /// # use weak_events::{PropertyChangedManager, WeakEventListener, ALL_PROPERTIES};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// #[derive(Default)]
-    /// struct Inspector(AtomicUsize);
-    /// impl WeakEventListener<PropertyChanged<Model>> for Inspector {
-    ///     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {
-    ///         self.0.fetch_add(1, Ordering::SeqCst);
-    ///     }
-    /// }
-    ///
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, inspector) = (Arc::new(Model::default()), Arc::new(Inspector::default()));
-    /// manager.add_listener(&model, ALL_PROPERTIES, &inspector);
-    /// model.changed.raise(&PropertyChangedArgs::of("a"));
-    /// model.changed.raise(&PropertyChangedArgs::of("b"));
-    /// assert_eq!(inspector.0.load(Ordering::SeqCst), 2);
-    /// ```
-    #[track_caller]
-    pub fn add_listener<L>(
-        &self,
-        source: &Arc<S>,
-        property: &str,
-        listener: &Arc<L>,
-    ) -> RegistrationId
-    where
-        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
-    {
-        self.register::<L, _>(source, property, ListenerEntry::new(listener))
-            .id
-    }
-
-    /// Registers `receiver` and a plain `fn` for changes of `property` on `source`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let model = Arc::new(Model::default());
-    /// let label = Arc::new(Mutex::new(0));
-    /// manager.add_handler(&model, "count", &label, |label, _, _| *label.lock().unwrap() += 1);
-    /// model.changed.raise(&PropertyChangedArgs::of("count"));
-    /// model.changed.raise(&PropertyChangedArgs::of("other"));
-    /// assert_eq!(*label.lock().unwrap(), 1);
-    /// ```
-    #[track_caller]
-    pub fn add_handler<R>(
-        &self,
-        source: &Arc<S>,
-        property: &str,
-        receiver: &Arc<R>,
-        handler: fn(&R, &S, &PropertyChangedArgs),
-    ) -> RegistrationId
-    where
-        R: Send + Sync + ?Sized + 'static,
-    {
-        let entry = HandlerEntry::new(receiver, handler);
-        self.register::<R, _>(source, property, entry).id
-    }
-
-    /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
-    /// # use weak_events::{PropertyChangedManager, WeakEventListener};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// # struct View;
-    /// # impl WeakEventListener<PropertyChanged<Model>> for View {
-    /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, view) = (Arc::new(Model::default()), Arc::new(View));
-    /// let guard = manager.subscribe(&model, "title", &view);
-    /// assert_eq!(manager.listener_count(&model, "title"), 1);
-    /// drop(guard);
-    /// assert_eq!(manager.listener_count(&model, "title"), 0);
-    /// assert!(model.changed.is_empty(), "nothing is left on the model's event");
-    /// ```
-    #[track_caller]
-    pub fn subscribe<L>(&self, source: &Arc<S>, property: &str, listener: &Arc<L>) -> Subscription
-    where
-        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
-    {
-        self.register::<L, _>(source, property, ListenerEntry::new(listener))
-            .into_guard()
-    }
-
-    /// Removes the most recent registration of `listener` (the `Arc` that was registered) for
-    /// `property` on `source`; false if there is none.
-    ///
-    /// [`ALL_PROPERTIES`] removes an all-properties registration only.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
-    /// # use weak_events::{PropertyChangedManager, WeakEventListener};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// # struct View;
-    /// # impl WeakEventListener<PropertyChanged<Model>> for View {
-    /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, view) = (Arc::new(Model::default()), Arc::new(View));
-    /// manager.add_listener(&model, "title", &view);
-    /// assert!(!manager.remove_listener(&model, "width", &view), "registered for title only");
-    /// assert!(manager.remove_listener(&model, "title", &view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener and property"]
-    pub fn remove_listener<L>(&self, source: &S, property: &str, listener: &Arc<L>) -> bool
-    where
-        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
-    {
-        self.remove_listener_by_ref(source, property, &**listener)
-    }
-
-    /// [`remove_listener`](Self::remove_listener) from a plain reference into the registered
-    /// `Arc` (a listener removing itself); see
-    /// [`WeakEventManager::remove_listener_by_ref`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};
-    /// # use weak_events::{PropertyChangedManager, WeakEventListener};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// # struct View;
-    /// # impl WeakEventListener<PropertyChanged<Model>> for View {
-    /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, view) = (Arc::new(Model::default()), Arc::new(View));
-    /// manager.add_listener(&model, "title", &view);
-    /// assert!(manager.remove_listener_by_ref(&model, "title", &*view));
-    /// ```
-    #[must_use = "false means nothing was registered for this listener and property"]
-    pub fn remove_listener_by_ref<L>(&self, source: &S, property: &str, listener: &L) -> bool
-    where
-        L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
-    {
-        self.manager
-            .engine()
-            .remove_listener_in(source, topic(property), addr_of(listener))
-    }
-
-    /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, receiver) = (Arc::new(Model::default()), Arc::new(()));
-    /// let id = manager.add_handler(&model, "title", &receiver, |_, _, _| {});
-    /// assert!(!manager.remove_registration(&model, "width", id), "not a width registration");
-    /// assert!(manager.remove_registration(&model, "title", id));
-    /// assert!(!manager.remove_registration(&model, "title", id));
-    /// ```
-    #[must_use = "false means `id` was not registered for this property on this source"]
-    pub fn remove_registration(&self, source: &S, property: &str, id: RegistrationId) -> bool {
-        self.manager
-            .engine()
-            .remove_registration_in(source, topic(property), id)
-    }
-
-    /// Registrations for `property` on `source` ([`ALL_PROPERTIES`]: the all-properties ones).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, receiver) = (Arc::new(Model::default()), Arc::new(()));
-    /// manager.add_handler(&model, "title", &receiver, |_, _, _| {});
-    /// assert_eq!(manager.listener_count(&model, "title"), 1);
-    /// assert_eq!(manager.listener_count(&model, ""), 0);
-    /// ```
-    pub fn listener_count(&self, source: &S, property: &str) -> usize {
-        self.manager.engine().count_in(source, topic(property))
-    }
-
-    /// Delivers a change from `source` as if it raised its event (for sources that notify
-    /// through the manager rather than their own event).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, hits) = (Arc::new(Model::default()), Arc::new(Mutex::new(0)));
-    /// manager.add_handler(&model, "x", &hits, |h, _, _| *h.lock().unwrap() += 1);
-    /// manager.deliver_event(&model, &PropertyChangedArgs::of("x"));
-    /// assert_eq!(*hits.lock().unwrap(), 1);
-    /// ```
-    pub fn deliver_event(&self, source: &S, args: &PropertyChangedArgs) {
-        self.manager.deliver_event(source, args);
-    }
-
-    /// Runs a full cleanup pass now.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, view) = (Arc::new(Model::default()), Arc::new(()));
-    /// manager.add_handler(&model, "title", &view, |_, _, _| {});
-    /// drop(view);
-    /// assert_eq!(manager.purge().entries_purged, 1);
-    /// ```
-    pub fn purge(&self) -> PurgeReport {
-        self.manager.purge()
-    }
-
-    /// The table and cleanup counters, every property's registrations included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use weak_events::{Event, NotifyPropertyChanged, PropertyChangedArgs, PropertyChangedManager};
-    /// # #[derive(Default)]
-    /// # struct Model { changed: Event<PropertyChangedArgs> }
-    /// # impl NotifyPropertyChanged for Model {
-    /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
-    /// # }
-    /// let manager = PropertyChangedManager::<Model>::new();
-    /// let (model, view) = (Arc::new(Model::default()), Arc::new(()));
-    /// manager.add_handler(&model, "title", &view, |_, _, _| {});
-    /// manager.add_handler(&model, "", &view, |_, _, _| {});
-    /// let stats = manager.stats();
-    /// assert_eq!((stats.sources, stats.registrations), (1, 2));
-    /// ```
-    pub fn stats(&self) -> ManagerStats {
-        self.manager.stats()
-    }
-}
-
-impl<S: NotifyPropertyChanged + ?Sized> Default for PropertyChangedManager<S> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S: NotifyPropertyChanged + ?Sized> fmt::Debug for PropertyChangedManager<S> {
-    /// Never blocks: prints the underlying manager.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PropertyChangedManager")
-            .field("manager", &self.manager)
-            .finish_non_exhaustive()
     }
 }

@@ -92,6 +92,15 @@ pub trait WeakEvent: 'static {
         let _ = source;
         None
     }
+
+    /// Which of a source's lists an event reaches: the crate's built-in property kind keeps one
+    /// list per property name. Not part of the stable API: its type cannot be named outside the
+    /// crate, so only the crate's own kinds override it.
+    #[doc(hidden)]
+    fn reach(args: &Self::Args) -> Reach<'_> {
+        let _ = args;
+        Reach::Main
+    }
 }
 
 /// A receiver of the events of kind `E`, called by the thread's manager: the `Rc` twin of
@@ -160,8 +169,8 @@ impl<E: WeakEvent> Kind<Local> for E {
     type Entry = dyn Entry<Local, E>;
     const PRUNES_IN_PLACE: bool = true;
 
-    fn reach(_: &<E as WeakEvent>::Args) -> Reach<'_> {
-        Reach::Main
+    fn reach(args: &<E as WeakEvent>::Args) -> Reach<'_> {
+        <E as WeakEvent>::reach(args)
     }
 
     kind_hooks!(Local);

@@ -287,6 +287,11 @@ impl<E: WeakEvent> WeakEventManager<E> {
             .into_guard()
     }
 
+    /// The engine, for the built-in managers' faces.
+    pub(crate) fn engine(&self) -> &Rc<Engine<Local, E>> {
+        &self.engine
+    }
+
     manager_methods!(Rc, "std::rc::Rc", "weak_events::unsync", "crate::unsync");
 
     #[track_caller]
@@ -788,7 +793,7 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
 
 impl<E: WeakEvent> Registered<Local, E> {
     /// A guard that removes the registration when dropped.
-    fn into_guard(self) -> Subscription {
+    pub(crate) fn into_guard(self) -> Subscription {
         let list: Rc<dyn Unregister> = self.state;
         Subscription {
             guard: Guard::new(list, self.id),

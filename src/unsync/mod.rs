@@ -50,9 +50,11 @@ mod dispatch;
 mod event;
 mod kind;
 mod manager;
+mod property;
 mod subscription;
 
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
+pub use crate::{PropertyChangedArgs, ALL_PROPERTIES};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
 pub use dispatch::{
@@ -61,4 +63,5 @@ pub use dispatch::{
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
 pub use manager::WeakEventManager;
+pub use property::{NotifyPropertyChanged, PropertyChanged, PropertyChangedManager};
 pub use subscription::{OwnedSubscription, Subscription};
