@@ -43,9 +43,13 @@ pub(crate) trait Flavor: Sized + 'static {
     fn addr<T: ?Sized + 'static>(ptr: &Self::Ptr<T>) -> usize;
     fn get_mut<T: ?Sized + 'static>(ptr: &mut Self::Ptr<T>) -> Option<&mut T>;
     fn make_mut<T: Clone + 'static>(ptr: &mut Self::Ptr<T>) -> &mut T;
+    /// The value, if `ptr` was its only strong pointer.
+    fn try_unwrap<T: 'static>(ptr: Self::Ptr<T>) -> Result<T, Self::Ptr<T>>;
 
     fn new_lock<T: 'static>(value: T) -> Self::Lock<T>;
     fn lock<T: 'static>(lock: &Self::Lock<T>) -> Self::Guard<'_, T>;
+    /// The lock if it is free now (a poisoned lock is free); `None` if it is held.
+    fn try_lock<T: 'static>(lock: &Self::Lock<T>) -> Option<Self::Guard<'_, T>>;
     fn new_signal() -> Self::Signal;
     /// Waits for `notify_all` (never called by [`Local`]: one thread never waits for itself).
     fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>)
@@ -94,11 +98,21 @@ impl Flavor for Shared {
     fn make_mut<T: Clone + 'static>(ptr: &mut Arc<T>) -> &mut T {
         Arc::make_mut(ptr)
     }
+    fn try_unwrap<T: 'static>(ptr: Arc<T>) -> Result<T, Arc<T>> {
+        Arc::try_unwrap(ptr)
+    }
     fn new_lock<T: 'static>(value: T) -> Mutex<T> {
         Mutex::new(value)
     }
     fn lock<T: 'static>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         lock(mutex)
+    }
+    fn try_lock<T: 'static>(mutex: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+        match mutex.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
     fn new_signal() -> Condvar {
         Condvar::new()
@@ -146,6 +160,9 @@ impl Flavor for Local {
     fn make_mut<T: Clone + 'static>(ptr: &mut Rc<T>) -> &mut T {
         Rc::make_mut(ptr)
     }
+    fn try_unwrap<T: 'static>(ptr: Rc<T>) -> Result<T, Rc<T>> {
+        Rc::try_unwrap(ptr)
+    }
     fn new_lock<T: 'static>(value: T) -> RefCell<T> {
         RefCell::new(value)
     }
@@ -153,6 +170,9 @@ impl Flavor for Local {
     /// borrowed already, so this borrow cannot fail.
     fn lock<T: 'static>(cell: &RefCell<T>) -> RefMut<'_, T> {
         cell.borrow_mut()
+    }
+    fn try_lock<T: 'static>(cell: &RefCell<T>) -> Option<RefMut<'_, T>> {
+        cell.try_borrow_mut().ok()
     }
     fn new_signal() {}
     fn wait<'a, T: 'static>((): &(), guard: Self::Guard<'a, T>) -> Self::Guard<'a, T> {

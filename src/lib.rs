@@ -97,6 +97,7 @@
 mod face;
 
 mod cleanup;
+#[macro_use]
 mod collection;
 mod current;
 mod diagnostics;

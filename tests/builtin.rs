@@ -3,13 +3,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use weak_events::{
-    CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, ObservableVec,
-    WeakEventListener,
-};
-
 /// The property-changed suite, for both flavours from one source: expanded once in a module
 /// for the root flavour and once for `weak_events::unsync`; each module names its flavour's
 /// types (`P` is its pointer).
@@ -249,18 +242,218 @@ macro_rules! property_suite {
     };
 }
 
+/// The collection-changed suite, for both flavours from one source (as the property suite).
+macro_rules! collection_suite {
+    () => {
+        #[derive(Default)]
+        struct ListView {
+            changes: Mutex<Vec<CollectionChange<char>>>,
+        }
+
+        impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for ListView {
+            fn receive_weak_event(
+                &self,
+                list: &ObservableVec<char>,
+                change: &CollectionChange<char>,
+            ) {
+                // The vector is unlocked while listeners run: reading it is fine.
+                let _ = list.len();
+                self.changes.lock().unwrap().push(change.clone());
+            }
+        }
+
+        #[test]
+        fn collection_changes_carry_the_right_indices_and_items() {
+            let manager = CollectionChangedManager::<ObservableVec<char>>::with_cleanup(WAITING);
+            let list = P::new(ObservableVec::from(vec!['a', 'b']));
+            let view = P::new(ListView::default());
+            manager.add_listener(&list, &view);
+
+            list.push('c');
+            assert!(list.insert(0, 'z'));
+            list.extend(['d', 'e']);
+            assert_eq!(list.remove(1), Some('a'));
+            assert_eq!(list.set(0, 'y'), Some('z'));
+            assert!(list.move_item(0, 2));
+            list.clear();
+            // Bad input changes nothing and raises nothing.
+            assert!(!list.insert(5, 'q'));
+            assert_eq!(list.remove(0), None);
+            assert_eq!(list.set(0, 'q'), None);
+            assert!(!list.move_item(0, 0));
+            list.extend([]);
+
+            use CollectionChange::*;
+            assert_eq!(
+                *view.changes.lock().unwrap(),
+                [
+                    Add {
+                        index: 2,
+                        items: vec!['c']
+                    },
+                    Add {
+                        index: 0,
+                        items: vec!['z']
+                    },
+                    Add {
+                        index: 4,
+                        items: vec!['d', 'e']
+                    },
+                    Remove {
+                        index: 1,
+                        items: vec!['a']
+                    },
+                    Replace {
+                        index: 0,
+                        old: vec!['z'],
+                        new: vec!['y']
+                    },
+                    Move {
+                        from: 0,
+                        to: 2,
+                        items: vec!['y']
+                    },
+                    Reset,
+                ]
+            );
+        }
+
+        #[test]
+        fn collection_moves_land_where_they_say() {
+            let list = ObservableVec::from(vec![0, 1, 2, 3]);
+            assert!(list.move_item(3, 1));
+            assert_eq!(list.to_vec(), [0, 3, 1, 2]);
+            assert!(list.move_item(1, 3));
+            assert_eq!(list.to_vec(), [0, 1, 2, 3]);
+        }
+
+        #[test]
+        fn a_dead_list_view_is_purged() {
+            let manager = CollectionChangedManager::<ObservableVec<char>>::with_cleanup(WAITING);
+            let list = P::new(ObservableVec::new());
+            let view = P::new(ListView::default());
+            manager.add_listener(&list, &view);
+            drop(view);
+            list.push('a');
+            // The thread-affine flavour pruned it as the delivery returned.
+            let purged = manager.run_pending_cleanup().entries_purged;
+            assert_eq!(purged, if PRUNES_IN_PLACE { 0 } else { 1 });
+            assert!(list.collection_changed().is_empty());
+        }
+
+        #[test]
+        fn clearing_an_observable_vec_drops_its_items_outside_its_lock() {
+            #[derive(Clone)]
+            struct Item(P<std::sync::OnceLock<W<ObservableVec<Item>>>>);
+            impl Drop for Item {
+                fn drop(&mut self) {
+                    // Would deadlock (or, in the thread-affine flavour, panic) if the vector were
+                    // still locked.
+                    if let Some(list) = self.0.get().and_then(|weak| weak.upgrade()) {
+                        let _ = list.len();
+                    }
+                }
+            }
+            let cell = P::new(std::sync::OnceLock::new());
+            let list = P::new(ObservableVec::from(vec![Item(P::clone(&cell))]));
+            cell.set(P::downgrade(&list)).ok();
+            list.clear();
+            assert!(list.is_empty());
+        }
+
+        #[test]
+        fn re_entrant_changes_reach_every_listener_in_the_order_applied() {
+            /// Applies each change to its own copy.
+            #[derive(Default)]
+            struct Mirror(Mutex<Vec<char>>);
+            impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for Mirror {
+                fn receive_weak_event(
+                    &self,
+                    _: &ObservableVec<char>,
+                    change: &CollectionChange<char>,
+                ) {
+                    let mut rows = self.0.lock().unwrap();
+                    match change {
+                        CollectionChange::Add { index, items } => {
+                            rows.splice(*index..*index, items.iter().copied());
+                        }
+                        CollectionChange::Remove { index, items } => {
+                            rows.drain(*index..*index + items.len());
+                        }
+                        CollectionChange::Replace { index, new, .. } => {
+                            rows.splice(*index..*index + new.len(), new.iter().copied());
+                        }
+                        CollectionChange::Move { from, to, items } => {
+                            let moved: Vec<char> = rows.drain(*from..*from + items.len()).collect();
+                            rows.splice(*to..*to, moved);
+                        }
+                        CollectionChange::Reset => rows.clear(),
+                    }
+                }
+            }
+            /// On each of the first pushes it hears, pushes an echo (upper case), re-entrantly.
+            struct Echo(Mutex<usize>);
+            impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for Echo {
+                fn receive_weak_event(
+                    &self,
+                    list: &ObservableVec<char>,
+                    change: &CollectionChange<char>,
+                ) {
+                    if let CollectionChange::Add { items, .. } = change {
+                        let mut budget = self.0.lock().unwrap();
+                        if *budget > 0 && items[0].is_ascii_lowercase() {
+                            *budget -= 1;
+                            drop(budget);
+                            let before = list.len();
+                            list.push(items[0].to_ascii_uppercase());
+                            assert_eq!(
+                                list.len(),
+                                before + 1,
+                                "a re-entrant change applies at once"
+                            );
+                        }
+                    }
+                }
+            }
+            let manager = CollectionChangedManager::<ObservableVec<char>>::with_cleanup(WAITING);
+            let list = P::new(ObservableVec::new());
+            let (before, after) = (P::new(Mirror::default()), P::new(Mirror::default()));
+            let echo = P::new(Echo(Mutex::new(10)));
+            // One mirror before the listener that edits, one after it: both must stay exact.
+            manager.add_listener(&list, &before);
+            manager.add_listener(&list, &echo);
+            manager.add_listener(&list, &after);
+            for (i, c) in ('a'..='n').enumerate() {
+                list.push(c);
+                if i % 4 == 3 {
+                    assert!(list.move_item(0, list.len() - 1));
+                    assert!(list.set(1, '*').is_some());
+                    assert!(list.remove(2).is_some());
+                }
+            }
+            assert_eq!(*echo.0.lock().unwrap(), 0, "the echoes happened");
+            let truth = list.to_vec();
+            assert_eq!(truth.len(), 14 + 10 - 3);
+            assert_eq!(*before.0.lock().unwrap(), truth);
+            assert_eq!(*after.0.lock().unwrap(), truth);
+        }
+    };
+}
+
 /// The root flavour.
 mod shared {
-    use std::sync::Arc as P;
+    use std::sync::{Arc as P, Weak as W};
     use weak_events::{
-        CleanupMode, Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs,
-        PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
+        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
+        NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
+        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
     };
 
     const WAITING: CleanupMode = CleanupMode::Manual;
     const PRUNES_IN_PLACE: bool = false;
 
     property_suite!();
+    collection_suite!();
 
     #[test]
     fn concurrent_first_adds_on_a_source_route_it_once() {
@@ -291,125 +484,16 @@ mod shared {
 
 /// The thread-affine flavour.
 mod unsync {
-    use std::rc::Rc as P;
+    use std::rc::{Rc as P, Weak as W};
     use weak_events::unsync::{
-        CleanupMode, Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs,
-        PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
+        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
+        NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
+        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
     };
 
     const WAITING: CleanupMode = CleanupMode::Idle;
     const PRUNES_IN_PLACE: bool = true;
 
     property_suite!();
-}
-
-#[derive(Default)]
-struct ListView {
-    changes: Mutex<Vec<CollectionChange<char>>>,
-}
-
-impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for ListView {
-    fn receive_weak_event(&self, list: &ObservableVec<char>, change: &CollectionChange<char>) {
-        // The vector is unlocked while listeners run: reading it is fine.
-        let _ = list.len();
-        self.changes.lock().unwrap().push(change.clone());
-    }
-}
-
-#[test]
-fn collection_changes_carry_the_right_indices_and_items() {
-    let manager =
-        CollectionChangedManager::<ObservableVec<char>>::with_cleanup(CleanupMode::Manual);
-    let list = Arc::new(ObservableVec::from(vec!['a', 'b']));
-    let view = Arc::new(ListView::default());
-    manager.add_listener(&list, &view);
-
-    list.push('c');
-    assert!(list.insert(0, 'z'));
-    list.extend(['d', 'e']);
-    assert_eq!(list.remove(1), Some('a'));
-    assert_eq!(list.set(0, 'y'), Some('z'));
-    assert!(list.move_item(0, 2));
-    list.clear();
-    // Bad input changes nothing and raises nothing.
-    assert!(!list.insert(5, 'q'));
-    assert_eq!(list.remove(0), None);
-    assert_eq!(list.set(0, 'q'), None);
-    assert!(!list.move_item(0, 0));
-    list.extend([]);
-
-    use CollectionChange::*;
-    assert_eq!(
-        *view.changes.lock().unwrap(),
-        [
-            Add {
-                index: 2,
-                items: vec!['c']
-            },
-            Add {
-                index: 0,
-                items: vec!['z']
-            },
-            Add {
-                index: 4,
-                items: vec!['d', 'e']
-            },
-            Remove {
-                index: 1,
-                items: vec!['a']
-            },
-            Replace {
-                index: 0,
-                old: vec!['z'],
-                new: vec!['y']
-            },
-            Move {
-                from: 0,
-                to: 2,
-                items: vec!['y']
-            },
-            Reset,
-        ]
-    );
-}
-
-#[test]
-fn collection_moves_land_where_they_say() {
-    let list = ObservableVec::from(vec![0, 1, 2, 3]);
-    assert!(list.move_item(3, 1));
-    assert_eq!(list.to_vec(), [0, 3, 1, 2]);
-    assert!(list.move_item(1, 3));
-    assert_eq!(list.to_vec(), [0, 1, 2, 3]);
-}
-
-#[test]
-fn a_dead_list_view_is_purged() {
-    let manager =
-        CollectionChangedManager::<ObservableVec<char>>::with_cleanup(CleanupMode::Manual);
-    let list = Arc::new(ObservableVec::new());
-    let view = Arc::new(ListView::default());
-    manager.add_listener(&list, &view);
-    drop(view);
-    list.push('a');
-    assert_eq!(manager.run_pending_cleanup().entries_purged, 1);
-    assert!(weak_events::NotifyCollectionChanged::collection_changed(&*list).is_empty());
-}
-
-#[test]
-fn clearing_an_observable_vec_drops_its_items_outside_its_lock() {
-    #[derive(Clone)]
-    struct Item(Arc<std::sync::OnceLock<std::sync::Weak<ObservableVec<Item>>>>);
-    impl Drop for Item {
-        fn drop(&mut self) {
-            // Would deadlock if the vector were still locked.
-            if let Some(list) = self.0.get().and_then(|weak| weak.upgrade()) {
-                let _ = list.len();
-            }
-        }
-    }
-    let cell = Arc::new(std::sync::OnceLock::new());
-    let list = Arc::new(ObservableVec::from(vec![Item(Arc::clone(&cell))]));
-    cell.set(Arc::downgrade(&list)).ok();
-    list.clear();
-    assert!(list.is_empty());
+    collection_suite!();
 }

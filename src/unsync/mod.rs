@@ -46,6 +46,7 @@
 //! ```
 
 mod cleanup;
+mod collection;
 mod dispatch;
 mod event;
 mod kind;
@@ -53,10 +54,13 @@ mod manager;
 mod property;
 mod subscription;
 
+pub use crate::{CollectionChange, PropertyChangedArgs, ALL_PROPERTIES};
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
-pub use crate::{PropertyChangedArgs, ALL_PROPERTIES};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
+pub use collection::{
+    CollectionChanged, CollectionChangedManager, NotifyCollectionChanged, ObservableVec,
+};
 pub use dispatch::{
     Bridge, Bridged, Dispatcher, DispatcherGone, DispatcherHandle, DispatcherStats,
 };
