@@ -1,213 +1,594 @@
 //! Ownership helpers: a dispose bag (Grist's `Disposable`) that also remembers what
 //! its owner listens to (Backbone's `listenTo`/`stopListening`).
 
-use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::ops::DerefMut;
+use std::sync::{Arc, PoisonError};
 
 use crate::panic::FirstPanic;
 use crate::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
 
-/// Something an owner releases when it is disposed: a [`Subscription`], a [`DisposeBag`], an
-/// [`OnDispose`] closure, or a component of your own.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::atomic::{AtomicBool, Ordering};
-/// use std::sync::Arc;
-/// use weak_events::{Dispose, DisposeBag};
-///
-/// struct Timer(Arc<AtomicBool>);
-/// impl Dispose for Timer {
-///     fn dispose(self: Box<Self>) { self.0.store(false, Ordering::SeqCst); }
-/// }
-///
-/// let running = Arc::new(AtomicBool::new(true));
-/// let bag = DisposeBag::new();
-/// bag.auto_dispose(Timer(Arc::clone(&running)));
-/// bag.dispose();
-/// assert!(!running.load(Ordering::SeqCst));
-/// ```
-pub trait Dispose: Send + 'static {
-    /// Releases what `self` holds.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weak_events::{Dispose, OnDispose};
-    ///
-    /// let item: Box<dyn Dispose> = Box::new(OnDispose(|| println!("released")));
-    /// item.dispose();
-    /// ```
-    fn dispose(self: Box<Self>);
-}
+/// Writes [`Dispose`], [`OnDispose`] and [`DisposeBag`] into a flavour's module, where
+/// `Subscription`, `WeakEvent`, `WeakEventListener` and `WeakEventManager` name that flavour's
+/// own: one text for both flavours, doc examples included. `$Ptr` is the flavour's pointer
+/// (`$ptr_use` its path), `$path` the module's public path, `$Lock` the bag's lock (see
+/// [`BagLock`]), `$sb` the bounds the flavour puts on what crosses threads (`[Send, Sync]`, or
+/// `[]`; a disposable needs `Send` only, so the macro takes `[Send]`).
+macro_rules! dispose_flavour {
+    ($Ptr:ident, $ptr_use:literal, $path:literal, $Lock:ident, [$($sb:ident),*]) => {
+        /// Something an owner releases when it is disposed: a [`Subscription`], a [`DisposeBag`], an
+        /// [`OnDispose`] closure, or a component of your own.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use std::sync::atomic::{AtomicBool, Ordering};
+        #[doc = concat!(" use ", $ptr_use, ";")]
+        #[doc = concat!(" use ", $path, "::{Dispose, DisposeBag};")]
+        ///
+        #[doc = concat!(" struct Timer(", stringify!($Ptr), "<AtomicBool>);")]
+        /// impl Dispose for Timer {
+        ///     fn dispose(self: Box<Self>) { self.0.store(false, Ordering::SeqCst); }
+        /// }
+        ///
+        #[doc = concat!(" let running = ", stringify!($Ptr), "::new(AtomicBool::new(true));")]
+        /// let bag = DisposeBag::new();
+        #[doc = concat!(" bag.auto_dispose(Timer(", stringify!($Ptr), "::clone(&running)));")]
+        /// bag.dispose();
+        /// assert!(!running.load(Ordering::SeqCst));
+        /// ```
+        pub trait Dispose: $($sb +)* 'static {
+            /// Releases what `self` holds.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $path, "::{Dispose, OnDispose};")]
+            ///
+            /// let item: Box<dyn Dispose> = Box::new(OnDispose(|| println!("released")));
+            /// item.dispose();
+            /// ```
+            fn dispose(self: Box<Self>);
+        }
 
-impl Dispose for Subscription {
-    /// Removes the registration.
-    fn dispose(self: Box<Self>) {
-        drop(self);
-    }
-}
-
-impl Dispose for DisposeBag {
-    /// Disposes everything the bag owns: bags nest.
-    fn dispose(self: Box<Self>) {
-        DisposeBag::dispose(&self);
-    }
-}
-
-/// A closure run on disposal: `bag.auto_dispose(OnDispose(|| ...))`.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::{Arc, Mutex};
-/// use weak_events::{DisposeBag, OnDispose};
-///
-/// let log = Arc::new(Mutex::new(Vec::new()));
-/// let bag = DisposeBag::new();
-/// for i in 0..3 {
-///     let log = Arc::clone(&log);
-///     bag.auto_dispose(OnDispose(move || log.lock().unwrap().push(i)));
-/// }
-/// drop(bag);
-/// assert_eq!(*log.lock().unwrap(), [2, 1, 0], "reverse order of registration");
-/// ```
-pub struct OnDispose<F: FnOnce() + Send + 'static>(pub F);
-
-impl<F: FnOnce() + Send + 'static> Dispose for OnDispose<F> {
-    fn dispose(self: Box<Self>) {
-        (self.0)()
-    }
-}
-
-impl<F: FnOnce() + Send + 'static> fmt::Debug for OnDispose<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OnDispose(..)")
-    }
-}
-
-/// The bag's view of an item: dispose it, or hand it back typed.
-trait Owned: Send {
-    /// Disposes the item; true if it was a subscription that removed a registration.
-    fn dispose_owned(self: Box<Self>) -> bool;
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
-}
-
-impl<T: Dispose> Owned for T {
-    fn dispose_owned(self: Box<Self>) -> bool {
-        let any: Box<dyn Any + Send> = self;
-        match any.downcast::<Subscription>() {
-            Ok(subscription) => subscription.unsubscribe(),
-            Err(any) => {
-                if let Ok(item) = any.downcast::<T>() {
-                    Dispose::dispose(item);
-                }
-                false
+        impl Dispose for Subscription {
+            /// Removes the registration.
+            fn dispose(self: Box<Self>) {
+                drop(self);
             }
         }
-    }
 
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        self
-    }
-}
-
-struct Item {
-    key: u64,
-    /// The source a subscription listens to (for `stop_listening_to`); `None` for other items.
-    source: Option<usize>,
-    value: Box<dyn Owned>,
-}
-
-type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
-
-/// What the bag's lock guards: its items by key (keys increase with each item, so sorting by
-/// key is the order of ownership), and the keys of each source's subscriptions, so that taking
-/// one item or one source's subscriptions out costs what it takes, not the bag's size.
-#[derive(Default)]
-struct Contents {
-    items: FxMap<u64, Item>,
-    by_source: FxMap<usize, Vec<u64>>,
-    disposed: bool,
-}
-
-impl Contents {
-    fn insert(&mut self, item: Item) {
-        if let Some(source) = item.source {
-            self.by_source.entry(source).or_default().push(item.key);
-        }
-        self.items.insert(item.key, item);
-    }
-
-    fn remove(&mut self, key: u64) -> Option<Item> {
-        let item = self.items.remove(&key)?;
-        if let Some(source) = item.source {
-            if let Some(keys) = self.by_source.get_mut(&source) {
-                keys.retain(|&k| k != key);
-                if keys.is_empty() {
-                    self.by_source.remove(&source);
-                }
+        impl Dispose for DisposeBag {
+            /// Disposes everything the bag owns: bags nest.
+            fn dispose(self: Box<Self>) {
+                DisposeBag::dispose(&self);
             }
         }
-        Some(item)
-    }
 
-    /// Every item, oldest first.
-    fn take_all(&mut self) -> Vec<Item> {
-        self.by_source.clear();
-        sorted(std::mem::take(&mut self.items).into_values().collect())
+        /// A closure run on disposal: `bag.auto_dispose(OnDispose(|| ...))`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!(" use ", $ptr_use, ";")]
+        /// use std::sync::Mutex;
+        #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose};")]
+        ///
+        #[doc = concat!(" let log = ", stringify!($Ptr), "::new(Mutex::new(Vec::new()));")]
+        /// let bag = DisposeBag::new();
+        /// for i in 0..3 {
+        #[doc = concat!("     let log = ", stringify!($Ptr), "::clone(&log);")]
+        ///     bag.auto_dispose(OnDispose(move || log.lock().unwrap().push(i)));
+        /// }
+        /// drop(bag);
+        /// assert_eq!(*log.lock().unwrap(), [2, 1, 0], "reverse order of registration");
+        /// ```
+        pub struct OnDispose<F: FnOnce() $(+ $sb)* + 'static>(pub F);
+
+        impl<F: FnOnce() $(+ $sb)* + 'static> Dispose for OnDispose<F> {
+            fn dispose(self: Box<Self>) {
+                (self.0)()
+            }
+        }
+
+        impl<F: FnOnce() $(+ $sb)* + 'static> ::std::fmt::Debug for OnDispose<F> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("OnDispose(..)")
+            }
+        }
+
+        /// The bag's view of an item: dispose it, or hand it back typed.
+        trait Owned: $($sb +)* {
+            /// Disposes the item; true if it was a subscription that removed a registration.
+            fn dispose_owned(self: Box<Self>) -> bool;
+            fn into_any(self: Box<Self>) -> Box<dyn ::std::any::Any $(+ $sb)*>;
+        }
+
+        impl<T: Dispose> Owned for T {
+            fn dispose_owned(self: Box<Self>) -> bool {
+                let any: Box<dyn ::std::any::Any $(+ $sb)*> = self;
+                match any.downcast::<Subscription>() {
+                    Ok(subscription) => subscription.unsubscribe(),
+                    Err(any) => {
+                        if let Ok(item) = any.downcast::<T>() {
+                            Dispose::dispose(item);
+                        }
+                        false
+                    }
+                }
+            }
+
+            fn into_any(self: Box<Self>) -> Box<dyn ::std::any::Any $(+ $sb)*> { self }
+        }
+
+        /// An owner: it records what a component owns and disposes all of it at once, in reverse order.
+        ///
+        /// Grist's `Disposable`: [`auto_dispose`](Self::auto_dispose) takes ownership of a
+        /// [`Subscription`], a nested bag or anything [`Dispose`]; [`dispose_release`](Self::dispose_release)
+        /// hands an item back undisposed; [`dispose_discard`](Self::dispose_discard) disposes one early;
+        /// [`dispose`](Self::dispose) (also run on drop) disposes the rest, last registered first, and is
+        /// idempotent. And Backbone's `listenTo`: [`listen_to`](Self::listen_to) subscribes and remembers,
+        /// [`stop_listening`](Self::stop_listening) drops every subscription the bag owns, across sources
+        /// and event kinds, and [`stop_listening_to`](Self::stop_listening_to) those of one source.
+        ///
+        #[doc = concat!(" Methods take `&self` (the bag locks internally), so a component shared in an `", stringify!($Ptr), "`, as weak")]
+        /// receivers are, can own its bag directly. Disposal runs with no lock held: an item's disposal
+        /// may use the bag.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        #[doc = concat!(" use ", $ptr_use, ";")]
+        #[doc = concat!(" use ", $path, "::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};")]
+        ///
+        /// struct Basket;
+        /// enum Scored {}
+        /// impl WeakEvent for Scored { type Source = Basket; type Args = u32; }
+        ///
+        /// struct Game { bag: DisposeBag }
+        /// impl WeakEventListener<Scored> for Game {
+        ///     fn receive_weak_event(&self, _: &Basket, _points: &u32) {}
+        /// }
+        ///
+        #[doc = concat!(" let basket = ", stringify!($Ptr), "::new(Basket);")]
+        #[doc = concat!(" let game = ", stringify!($Ptr), "::new(Game { bag: DisposeBag::new() });")]
+        /// game.bag.listen_to::<Scored, _>(&basket, &game);
+        /// assert_eq!(WeakEventManager::<Scored>::current().listener_count(&basket), 1);
+        ///
+        /// game.bag.dispose(); // the game is destroyed: everything it listened to is dropped
+        /// assert_eq!(WeakEventManager::<Scored>::current().listener_count(&basket), 0);
+        /// assert!(game.bag.is_disposed());
+        /// ```
+        pub struct DisposeBag {
+            inner: $Lock<Contents>,
+        }
+
+        impl DisposeBag {
+            /// An empty bag.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" let bag = ", $path, "::DisposeBag::new();")]
+            /// assert!(bag.is_empty() && !bag.is_disposed());
+            /// ```
+            pub fn new() -> Self {
+                DisposeBag {
+                    inner: $crate::dispose::BagLock::new_lock(Contents::default()),
+                }
+            }
+
+            fn lock(&self) -> <$Lock<Contents> as $crate::dispose::BagLock<Contents>>::Guard<'_> { $crate::dispose::BagLock::lock(&self.inner) }
+
+            /// Takes ownership of `item`, to dispose it with the bag; returns its key.
+            ///
+            /// If the bag is already disposed, `item` is disposed at once and the answer is `None`:
+            /// nothing is silently kept.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::sync::atomic::{AtomicBool, Ordering};
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose};")]
+            ///
+            /// let bag = DisposeBag::new();
+            /// bag.dispose();
+            #[doc = concat!(" let ran = ", stringify!($Ptr), "::new(AtomicBool::new(false));")]
+            #[doc = concat!(" let flag = ", stringify!($Ptr), "::clone(&ran);")]
+            /// assert!(bag.auto_dispose(OnDispose(move || flag.store(true, Ordering::SeqCst))).is_none());
+            /// assert!(ran.load(Ordering::SeqCst), "disposed at once");
+            /// ```
+            pub fn auto_dispose<T: Dispose>(&self, item: T) -> Option<DisposeKey<T>> {
+                let source = (&item as &dyn ::std::any::Any)
+                    .downcast_ref::<Subscription>()
+                    .map(Subscription::source_key);
+                let mut inner = self.lock();
+                if inner.disposed {
+                    drop(inner);
+                    Box::new(item).dispose();
+                    return None;
+                }
+                let key = crate::sync::next_id();
+                inner.insert(Item {
+                    key,
+                    source,
+                    value: Box::new(item),
+                });
+                Some($crate::dispose::DisposeKey::new(key))
+            }
+
+            fn take(&self, key: u64) -> Option<Item> {
+                self.lock().remove(key)
+            }
+
+            /// Takes the item back out of the bag, undisposed; `None` if it is not in the bag (released,
+            /// discarded, or disposed with the bag).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, WeakEvent, WeakEventManager};")]
+            ///
+            /// struct Bus;
+            /// enum Ping {}
+            /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+            /// let manager = WeakEventManager::<Ping>::new();
+            #[doc = concat!(" let (bus, receiver) = (", stringify!($Ptr), "::new(Bus), ", stringify!($Ptr), "::new(()));")]
+            ///
+            /// let bag = DisposeBag::new();
+            /// let key = bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {})).unwrap();
+            /// let subscription = bag.dispose_release(key).unwrap();
+            /// bag.dispose();
+            /// assert_eq!(manager.listener_count(&bus), 1, "released: the bag did not dispose it");
+            /// drop(subscription);
+            /// assert_eq!(manager.listener_count(&bus), 0);
+            /// ```
+            pub fn dispose_release<T: Dispose>(&self, key: DisposeKey<T>) -> Option<T> {
+                let item = self.take(key.key)?;
+                match item.value.into_any().downcast::<T>() {
+                    Ok(value) => Some(*value),
+                    // Unreachable: keys are unique in the process and typed by their item.
+                    Err(_) => None,
+                }
+            }
+
+            /// Disposes one item now, before the bag; true if it was in the bag (so it is disposed once).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::sync::atomic::{AtomicUsize, Ordering};
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose};")]
+            ///
+            #[doc = concat!(" let runs = ", stringify!($Ptr), "::new(AtomicUsize::new(0));")]
+            #[doc = concat!(" let counted = ", stringify!($Ptr), "::clone(&runs);")]
+            /// let bag = DisposeBag::new();
+            /// let key = bag.auto_dispose(OnDispose(move || { counted.fetch_add(1, Ordering::SeqCst); })).unwrap();
+            /// assert!(bag.dispose_discard(key));
+            /// assert!(!bag.dispose_discard(key));
+            /// bag.dispose();
+            /// assert_eq!(runs.load(Ordering::SeqCst), 1);
+            /// ```
+            #[must_use = "false means the item was not in the bag (released, discarded or disposed already)"]
+            pub fn dispose_discard<T>(&self, key: DisposeKey<T>) -> bool {
+                match self.take(key.key) {
+                    Some(item) => {
+                        // A subscription that already fired (a once-registration) was still owned and
+                        // is now discarded: `true` answers "was it in the bag", not "did it remove".
+                        item.value.dispose_owned();
+                        true
+                    }
+                    None => false,
+                }
+            }
+
+            /// Disposes everything the bag owns, last registered first, and marks the bag disposed.
+            ///
+            /// Idempotent; also run when the bag is dropped. If an item's disposal panics, the others are
+            /// still disposed, then the first panic resumes.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" let bag = ", $path, "::DisposeBag::new();")]
+            /// bag.dispose();
+            /// bag.dispose(); // a no-op
+            /// assert!(bag.is_disposed());
+            /// ```
+            pub fn dispose(&self) {
+                $crate::dispose::dispose_in_reverse(self.take_all(), $crate::dispose::Unwinding::Resume, dispose_owned);
+            }
+
+            /// Marks the bag disposed and takes its items out.
+            fn take_all(&self) -> Vec<Item> {
+                let mut inner = self.lock();
+                inner.disposed = true;
+                inner.take_all()
+            }
+
+            /// Whether [`dispose`](Self::dispose) ran.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" let bag = ", $path, "::DisposeBag::new();")]
+            /// assert!(!bag.is_disposed());
+            /// bag.dispose();
+            /// assert!(bag.is_disposed());
+            /// ```
+            pub fn is_disposed(&self) -> bool {
+                self.lock().disposed
+            }
+
+            /// Items the bag owns.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose};")]
+            /// let bag = DisposeBag::new();
+            /// bag.auto_dispose(OnDispose(|| {}));
+            /// assert_eq!(bag.len(), 1);
+            /// ```
+            pub fn len(&self) -> usize {
+                self.lock().items.len()
+            }
+
+            /// Whether the bag owns nothing.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" assert!(", $path, "::DisposeBag::new().is_empty());")]
+            /// ```
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Subscribes `listener` to `source` through [`WeakEventManager::current`] and keeps the
+            /// subscription in the bag (Backbone's `listenTo`). For a private manager, hand its
+            /// [`subscribe`](WeakEventManager::subscribe) to [`auto_dispose`](Self::auto_dispose): the
+            /// bag remembers subscriptions however they were made.
+            ///
+            /// Returns `None` if the bag is disposed (the subscription is then removed at once).
+            ///
+            /// The kind is a type parameter: name it with a turbofish, `listen_to::<SettingChanged, _>`
+            /// (the `_` is the listener's type). Rust cannot infer it from the arguments when the
+            /// listener listens to more than one kind of the same source, and then says "type
+            /// annotations needed" (E0283); the turbofish with the kind's name is the answer.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};")]
+            ///
+            /// struct Model;
+            /// enum Changed {}
+            /// impl WeakEvent for Changed { type Source = Model; type Args = (); }
+            /// struct View;
+            /// impl WeakEventListener<Changed> for View { fn receive_weak_event(&self, _: &Model, _: &()) {} }
+            ///
+            #[doc = concat!(" let (model, view, bag) = (", stringify!($Ptr), "::new(Model), ", stringify!($Ptr), "::new(View), DisposeBag::new());")]
+            /// bag.listen_to::<Changed, _>(&model, &view);
+            /// assert_eq!(bag.stop_listening(), 1);
+            /// ```
+            #[track_caller]
+            pub fn listen_to<E, L>(
+                &self,
+                source: &$Ptr<E::Source>,
+                listener: &$Ptr<L>,
+            ) -> Option<DisposeKey<Subscription>>
+            where
+                E: WeakEvent,
+                L: WeakEventListener<E> + ?Sized + 'static,
+            {
+                self.auto_dispose(WeakEventManager::<E>::current().subscribe(source, listener))
+            }
+
+            /// [`listen_to`](Self::listen_to) for one event: the first delivery removes the
+            /// registration (Backbone's `listenToOnce`).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            /// use std::sync::atomic::{AtomicUsize, Ordering};
+            #[doc = concat!(" use ", $path, "::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};")]
+            ///
+            /// struct Model;
+            /// enum Ready {}
+            /// impl WeakEvent for Ready { type Source = Model; type Args = (); }
+            /// #[derive(Default)]
+            /// struct View(AtomicUsize);
+            /// impl WeakEventListener<Ready> for View {
+            ///     fn receive_weak_event(&self, _: &Model, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
+            /// }
+            ///
+            #[doc = concat!(" let (model, view, bag) = (", stringify!($Ptr), "::new(Model), ", stringify!($Ptr), "::new(View::default()), DisposeBag::new());")]
+            /// bag.listen_to_once::<Ready, _>(&model, &view);
+            /// let manager = WeakEventManager::<Ready>::current();
+            /// manager.deliver_event(&model, &());
+            /// manager.deliver_event(&model, &());
+            /// assert_eq!(view.0.load(Ordering::SeqCst), 1);
+            /// ```
+            #[track_caller]
+            pub fn listen_to_once<E, L>(
+                &self,
+                source: &$Ptr<E::Source>,
+                listener: &$Ptr<L>,
+            ) -> Option<DisposeKey<Subscription>>
+            where
+                E: WeakEvent,
+                L: WeakEventListener<E> + ?Sized + 'static,
+            {
+                self.auto_dispose(WeakEventManager::<E>::current().subscribe_once(source, listener))
+            }
+
+            /// Removes every subscription the bag owns (and only those: other items stay, and other
+            /// owners' subscriptions to the same sources are untouched); returns how many registrations
+            /// that removed. A subscription whose registration was already gone (a
+            /// [`listen_to_once`](Self::listen_to_once) that fired, a registration removed by id) leaves
+            /// the bag but is not counted.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose, WeakEvent, WeakEventManager};")]
+            ///
+            /// struct Bus;
+            /// enum Ping {}
+            /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+            /// let manager = WeakEventManager::<Ping>::new();
+            #[doc = concat!(" let (bus, receiver, bag) = (", stringify!($Ptr), "::new(Bus), ", stringify!($Ptr), "::new(()), DisposeBag::new());")]
+            /// bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {}));
+            /// bag.auto_dispose(OnDispose(|| {}));
+            /// assert_eq!(bag.stop_listening(), 1);
+            /// assert_eq!(bag.len(), 1, "the closure is still owned");
+            /// ```
+            pub fn stop_listening(&self) -> usize {
+                let taken: Vec<Item> = {
+                    let mut inner = self.lock();
+                    let keys: Vec<u64> = std::mem::take(&mut inner.by_source)
+                        .into_values()
+                        .flatten()
+                        .collect();
+                    keys.into_iter()
+                        .filter_map(|key| inner.items.remove(&key))
+                        .collect()
+                };
+                $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+            }
+
+            #[doc = concat!(" Removes the bag's subscriptions to `source` (the `", stringify!($Ptr), "` that was listened to), of every")]
+            /// event kind; returns how many registrations that removed, as
+            /// [`stop_listening`](Self::stop_listening) counts them.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, WeakEvent, WeakEventManager};")]
+            ///
+            /// struct Bus;
+            /// enum Ping {}
+            /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+            /// let manager = WeakEventManager::<Ping>::new();
+            #[doc = concat!(" let (a, b, receiver, bag) = (", stringify!($Ptr), "::new(Bus), ", stringify!($Ptr), "::new(Bus), ", stringify!($Ptr), "::new(()), DisposeBag::new());")]
+            /// bag.auto_dispose(manager.subscribe_handler(&a, &receiver, |_, _, _| {}));
+            /// bag.auto_dispose(manager.subscribe_handler(&b, &receiver, |_, _, _| {}));
+            /// assert_eq!(bag.stop_listening_to(&a), 1);
+            /// assert_eq!((manager.listener_count(&a), manager.listener_count(&b)), (0, 1));
+            /// ```
+            pub fn stop_listening_to<S: ?Sized>(&self, source: &$Ptr<S>) -> usize {
+                let addr = $crate::entry::addr_of($Ptr::as_ptr(source));
+                let taken: Vec<Item> = {
+                    let mut inner = self.lock();
+                    let keys = inner.by_source.remove(&addr).unwrap_or_default();
+                    keys.into_iter()
+                        .filter_map(|key| inner.items.remove(&key))
+                        .collect()
+                };
+                $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+            }
+        }
+
+        impl Default for DisposeBag {
+            fn default() -> Self {
+                DisposeBag::new()
+            }
+        }
+
+        impl Drop for DisposeBag {
+            /// Disposes what is left: an owner going away releases what it owns.
+            ///
+            /// A panicking disposal resumes after the others ran, as with
+            /// [`dispose`](DisposeBag::dispose), unless the thread is already unwinding from another
+            /// panic: then it is dropped (a second panic would abort the process).
+            fn drop(&mut self) {
+                let items = self.take_all();
+                let unwinding = if std::thread::panicking() {
+                    $crate::dispose::Unwinding::Swallow } else { $crate::dispose::Unwinding::Resume };
+                $crate::dispose::dispose_in_reverse(items, unwinding, dispose_owned);
+            }
+        }
+
+        impl ::std::fmt::Debug for DisposeBag {
+            /// Never blocks: prints `<locked>` while another thread holds the bag.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut s = f.debug_struct("DisposeBag");
+                match $crate::dispose::BagLock::try_lock(&self.inner) { Some(inner) => s .field("items", &inner.items.len()) .field("disposed", &inner.disposed), None => s.field("items", &format_args!("<locked>")), };
+                s.finish_non_exhaustive()
+            }
+        }
+
+        /// Disposes an item of the bag; true if it was a subscription that removed a registration.
+        fn dispose_owned(item: Box<dyn Owned>) -> bool {
+            item.dispose_owned()
+        }
+
+        /// The bag's contents: its items, type-erased as this flavour's [`Dispose`].
+        type Contents = $crate::dispose::BagContents<Box<dyn Owned>>;
+        type Item = $crate::dispose::BagItem<Box<dyn Owned>>;
+    };
+}
+
+dispose_flavour!(Arc, "std::sync::Arc", "weak_events", StdMutex, [Send]);
+
+/// The bag's lock in each flavour: a std `Mutex` in the root flavour (a leaf lock, never held
+/// while user code runs, so a loom model need not see it), a `RefCell` in the other.
+pub(crate) trait BagLock<T>: Sized {
+    type Guard<'a>: DerefMut<Target = T>
+    where
+        Self: 'a;
+    fn new_lock(value: T) -> Self;
+    fn lock(&self) -> Self::Guard<'_>;
+    /// The lock if it is free now; `None` if it is held.
+    fn try_lock(&self) -> Option<Self::Guard<'_>>;
+}
+
+/// The root flavour's bag lock.
+pub(crate) type StdMutex<T> = std::sync::Mutex<T>;
+
+impl<T> BagLock<T> for StdMutex<T> {
+    type Guard<'a>
+        = std::sync::MutexGuard<'a, T>
+    where
+        T: 'a;
+    fn new_lock(value: T) -> Self {
+        std::sync::Mutex::new(value)
+    }
+    fn lock(&self) -> Self::Guard<'_> {
+        std::sync::Mutex::lock(self).unwrap_or_else(PoisonError::into_inner)
+    }
+    fn try_lock(&self) -> Option<Self::Guard<'_>> {
+        match std::sync::Mutex::try_lock(self) {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 }
 
-/// `items` in order of ownership.
-fn sorted(mut items: Vec<Item>) -> Vec<Item> {
-    items.sort_unstable_by_key(|item| item.key);
-    items
-}
-
-/// An owner: it records what a component owns and disposes all of it at once, in reverse order.
-///
-/// Grist's `Disposable`: [`auto_dispose`](Self::auto_dispose) takes ownership of a
-/// [`Subscription`], a nested bag or anything [`Dispose`]; [`dispose_release`](Self::dispose_release)
-/// hands an item back undisposed; [`dispose_discard`](Self::dispose_discard) disposes one early;
-/// [`dispose`](Self::dispose) (also run on drop) disposes the rest, last registered first, and is
-/// idempotent. And Backbone's `listenTo`: [`listen_to`](Self::listen_to) subscribes and remembers,
-/// [`stop_listening`](Self::stop_listening) drops every subscription the bag owns, across sources
-/// and event kinds, and [`stop_listening_to`](Self::stop_listening_to) those of one source.
-///
-/// Methods take `&self` (the bag locks internally), so a component shared in an `Arc`, as weak
-/// receivers are, can own its bag directly. Disposal runs with no lock held: an item's disposal
-/// may use the bag.
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-/// use weak_events::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};
-///
-/// struct Basket;
-/// enum Scored {}
-/// impl WeakEvent for Scored { type Source = Basket; type Args = u32; }
-///
-/// struct Game { bag: DisposeBag }
-/// impl WeakEventListener<Scored> for Game {
-///     fn receive_weak_event(&self, _: &Basket, _points: &u32) {}
-/// }
-///
-/// let basket = Arc::new(Basket);
-/// let game = Arc::new(Game { bag: DisposeBag::new() });
-/// game.bag.listen_to::<Scored, _>(&basket, &game);
-/// assert_eq!(WeakEventManager::<Scored>::current().listener_count(&basket), 1);
-///
-/// game.bag.dispose(); // the game is destroyed: everything it listened to is dropped
-/// assert_eq!(WeakEventManager::<Scored>::current().listener_count(&basket), 0);
-/// assert!(game.bag.is_disposed());
-/// ```
-pub struct DisposeBag {
-    inner: Mutex<Contents>,
+impl<T> BagLock<T> for std::cell::RefCell<T> {
+    type Guard<'a>
+        = std::cell::RefMut<'a, T>
+    where
+        T: 'a;
+    fn new_lock(value: T) -> Self {
+        std::cell::RefCell::new(value)
+    }
+    fn lock(&self) -> Self::Guard<'_> {
+        self.borrow_mut()
+    }
+    fn try_lock(&self) -> Option<Self::Guard<'_>> {
+        self.try_borrow_mut().ok()
+    }
 }
 
 /// The key of an item in a [`DisposeBag`], typed by the item so that
@@ -224,8 +605,17 @@ pub struct DisposeBag {
 /// assert!(bag.dispose_discard(key));
 /// ```
 pub struct DisposeKey<T> {
-    key: u64,
+    pub(crate) key: u64,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> DisposeKey<T> {
+    pub(crate) fn new(key: u64) -> Self {
+        DisposeKey {
+            key,
+            item: PhantomData,
+        }
+    }
 }
 
 impl<T> Clone for DisposeKey<T> {
@@ -250,347 +640,71 @@ impl<T> fmt::Debug for DisposeKey<T> {
     }
 }
 
-impl DisposeBag {
-    /// An empty bag.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let bag = weak_events::DisposeBag::new();
-    /// assert!(bag.is_empty() && !bag.is_disposed());
-    /// ```
-    pub fn new() -> Self {
-        DisposeBag {
-            inner: Mutex::new(Contents::default()),
+pub(crate) struct BagItem<V> {
+    pub(crate) key: u64,
+    /// The source a subscription listens to (for `stop_listening_to`); `None` for other items.
+    pub(crate) source: Option<usize>,
+    pub(crate) value: V,
+}
+
+type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// What the bag's lock guards: its items by key (keys increase with each item, so sorting by
+/// key is the order of ownership), and the keys of each source's subscriptions, so that taking
+/// one item or one source's subscriptions out costs what it takes, not the bag's size.
+pub(crate) struct BagContents<V> {
+    pub(crate) items: FxMap<u64, BagItem<V>>,
+    pub(crate) by_source: FxMap<usize, Vec<u64>>,
+    pub(crate) disposed: bool,
+}
+
+impl<V> BagContents<V> {
+    pub(crate) fn insert(&mut self, item: BagItem<V>) {
+        if let Some(source) = item.source {
+            self.by_source.entry(source).or_default().push(item.key);
         }
+        self.items.insert(item.key, item);
     }
 
-    fn lock(&self) -> MutexGuard<'_, Contents> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Takes ownership of `item`, to dispose it with the bag; returns its key.
-    ///
-    /// If the bag is already disposed, `item` is disposed at once and the answer is `None`:
-    /// nothing is silently kept.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::atomic::{AtomicBool, Ordering};
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, OnDispose};
-    ///
-    /// let bag = DisposeBag::new();
-    /// bag.dispose();
-    /// let ran = Arc::new(AtomicBool::new(false));
-    /// let flag = Arc::clone(&ran);
-    /// assert!(bag.auto_dispose(OnDispose(move || flag.store(true, Ordering::SeqCst))).is_none());
-    /// assert!(ran.load(Ordering::SeqCst), "disposed at once");
-    /// ```
-    pub fn auto_dispose<T: Dispose>(&self, item: T) -> Option<DisposeKey<T>> {
-        let source = (&item as &dyn Any)
-            .downcast_ref::<Subscription>()
-            .map(Subscription::source_key);
-        let mut inner = self.lock();
-        if inner.disposed {
-            drop(inner);
-            Box::new(item).dispose();
-            return None;
-        }
-        let key = crate::sync::next_id();
-        inner.insert(Item {
-            key,
-            source,
-            value: Box::new(item),
-        });
-        Some(DisposeKey {
-            key,
-            item: PhantomData,
-        })
-    }
-
-    fn take(&self, key: u64) -> Option<Item> {
-        self.lock().remove(key)
-    }
-
-    /// Takes the item back out of the bag, undisposed; `None` if it is not in the bag (released,
-    /// discarded, or disposed with the bag).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
-    ///
-    /// let bag = DisposeBag::new();
-    /// let key = bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {})).unwrap();
-    /// let subscription = bag.dispose_release(key).unwrap();
-    /// bag.dispose();
-    /// assert_eq!(manager.listener_count(&bus), 1, "released: the bag did not dispose it");
-    /// drop(subscription);
-    /// assert_eq!(manager.listener_count(&bus), 0);
-    /// ```
-    pub fn dispose_release<T: Dispose>(&self, key: DisposeKey<T>) -> Option<T> {
-        let item = self.take(key.key)?;
-        match item.value.into_any().downcast::<T>() {
-            Ok(value) => Some(*value),
-            // Unreachable: keys are unique in the process and typed by their item.
-            Err(_) => None,
-        }
-    }
-
-    /// Disposes one item now, before the bag; true if it was in the bag (so it is disposed once).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::atomic::{AtomicUsize, Ordering};
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, OnDispose};
-    ///
-    /// let runs = Arc::new(AtomicUsize::new(0));
-    /// let counted = Arc::clone(&runs);
-    /// let bag = DisposeBag::new();
-    /// let key = bag.auto_dispose(OnDispose(move || { counted.fetch_add(1, Ordering::SeqCst); })).unwrap();
-    /// assert!(bag.dispose_discard(key));
-    /// assert!(!bag.dispose_discard(key));
-    /// bag.dispose();
-    /// assert_eq!(runs.load(Ordering::SeqCst), 1);
-    /// ```
-    #[must_use = "false means the item was not in the bag (released, discarded or disposed already)"]
-    pub fn dispose_discard<T>(&self, key: DisposeKey<T>) -> bool {
-        match self.take(key.key) {
-            Some(item) => {
-                // A subscription that already fired (a once-registration) was still owned and
-                // is now discarded: `true` answers "was it in the bag", not "did it remove".
-                item.value.dispose_owned();
-                true
+    pub(crate) fn remove(&mut self, key: u64) -> Option<BagItem<V>> {
+        let item = self.items.remove(&key)?;
+        if let Some(source) = item.source {
+            if let Some(keys) = self.by_source.get_mut(&source) {
+                keys.retain(|&k| k != key);
+                if keys.is_empty() {
+                    self.by_source.remove(&source);
+                }
             }
-            None => false,
+        }
+        Some(item)
+    }
+
+    /// Every item, oldest first.
+    pub(crate) fn take_all(&mut self) -> Vec<BagItem<V>> {
+        self.by_source.clear();
+        sorted(std::mem::take(&mut self.items).into_values().collect())
+    }
+}
+
+impl<V> Default for BagContents<V> {
+    fn default() -> Self {
+        BagContents {
+            items: FxMap::default(),
+            by_source: FxMap::default(),
+            disposed: false,
         }
     }
+}
 
-    /// Disposes everything the bag owns, last registered first, and marks the bag disposed.
-    ///
-    /// Idempotent; also run when the bag is dropped. If an item's disposal panics, the others are
-    /// still disposed, then the first panic resumes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let bag = weak_events::DisposeBag::new();
-    /// bag.dispose();
-    /// bag.dispose(); // a no-op
-    /// assert!(bag.is_disposed());
-    /// ```
-    pub fn dispose(&self) {
-        dispose_in_reverse(self.take_all(), Unwinding::Resume);
-    }
-
-    /// Marks the bag disposed and takes its items out.
-    fn take_all(&self) -> Vec<Item> {
-        let mut inner = self.lock();
-        inner.disposed = true;
-        inner.take_all()
-    }
-
-    /// Whether [`dispose`](Self::dispose) ran.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let bag = weak_events::DisposeBag::new();
-    /// assert!(!bag.is_disposed());
-    /// bag.dispose();
-    /// assert!(bag.is_disposed());
-    /// ```
-    pub fn is_disposed(&self) -> bool {
-        self.lock().disposed
-    }
-
-    /// Items the bag owns.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weak_events::{DisposeBag, OnDispose};
-    /// let bag = DisposeBag::new();
-    /// bag.auto_dispose(OnDispose(|| {}));
-    /// assert_eq!(bag.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.lock().items.len()
-    }
-
-    /// Whether the bag owns nothing.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert!(weak_events::DisposeBag::new().is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Subscribes `listener` to `source` through [`WeakEventManager::current`] and keeps the
-    /// subscription in the bag (Backbone's `listenTo`). For a private manager, hand its
-    /// [`subscribe`](WeakEventManager::subscribe) to [`auto_dispose`](Self::auto_dispose): the
-    /// bag remembers subscriptions however they were made.
-    ///
-    /// Returns `None` if the bag is disposed (the subscription is then removed at once).
-    ///
-    /// The kind is a type parameter: name it with a turbofish, `listen_to::<SettingChanged, _>`
-    /// (the `_` is the listener's type). Rust cannot infer it from the arguments when the
-    /// listener listens to more than one kind of the same source, and then says "type
-    /// annotations needed" (E0283); the turbofish with the kind's name is the answer.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// struct Model;
-    /// enum Changed {}
-    /// impl WeakEvent for Changed { type Source = Model; type Args = (); }
-    /// struct View;
-    /// impl WeakEventListener<Changed> for View { fn receive_weak_event(&self, _: &Model, _: &()) {} }
-    ///
-    /// let (model, view, bag) = (Arc::new(Model), Arc::new(View), DisposeBag::new());
-    /// bag.listen_to::<Changed, _>(&model, &view);
-    /// assert_eq!(bag.stop_listening(), 1);
-    /// ```
-    #[track_caller]
-    pub fn listen_to<E, L>(
-        &self,
-        source: &Arc<E::Source>,
-        listener: &Arc<L>,
-    ) -> Option<DisposeKey<Subscription>>
-    where
-        E: WeakEvent,
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        self.auto_dispose(WeakEventManager::<E>::current().subscribe(source, listener))
-    }
-
-    /// [`listen_to`](Self::listen_to) for one event: the first delivery removes the
-    /// registration (Backbone's `listenToOnce`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
-    /// use weak_events::{DisposeBag, WeakEvent, WeakEventListener, WeakEventManager};
-    ///
-    /// struct Model;
-    /// enum Ready {}
-    /// impl WeakEvent for Ready { type Source = Model; type Args = (); }
-    /// #[derive(Default)]
-    /// struct View(AtomicUsize);
-    /// impl WeakEventListener<Ready> for View {
-    ///     fn receive_weak_event(&self, _: &Model, _: &()) { self.0.fetch_add(1, Ordering::SeqCst); }
-    /// }
-    ///
-    /// let (model, view, bag) = (Arc::new(Model), Arc::new(View::default()), DisposeBag::new());
-    /// bag.listen_to_once::<Ready, _>(&model, &view);
-    /// let manager = WeakEventManager::<Ready>::current();
-    /// manager.deliver_event(&model, &());
-    /// manager.deliver_event(&model, &());
-    /// assert_eq!(view.0.load(Ordering::SeqCst), 1);
-    /// ```
-    #[track_caller]
-    pub fn listen_to_once<E, L>(
-        &self,
-        source: &Arc<E::Source>,
-        listener: &Arc<L>,
-    ) -> Option<DisposeKey<Subscription>>
-    where
-        E: WeakEvent,
-        L: WeakEventListener<E> + ?Sized + 'static,
-    {
-        self.auto_dispose(WeakEventManager::<E>::current().subscribe_once(source, listener))
-    }
-
-    /// Removes every subscription the bag owns (and only those: other items stay, and other
-    /// owners' subscriptions to the same sources are untouched); returns how many registrations
-    /// that removed. A subscription whose registration was already gone (a
-    /// [`listen_to_once`](Self::listen_to_once) that fired, a registration removed by id) leaves
-    /// the bag but is not counted.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, OnDispose, WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (bus, receiver, bag) = (Arc::new(Bus), Arc::new(()), DisposeBag::new());
-    /// bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {}));
-    /// bag.auto_dispose(OnDispose(|| {}));
-    /// assert_eq!(bag.stop_listening(), 1);
-    /// assert_eq!(bag.len(), 1, "the closure is still owned");
-    /// ```
-    pub fn stop_listening(&self) -> usize {
-        let taken: Vec<Item> = {
-            let mut inner = self.lock();
-            let keys: Vec<u64> = std::mem::take(&mut inner.by_source)
-                .into_values()
-                .flatten()
-                .collect();
-            keys.into_iter()
-                .filter_map(|key| inner.items.remove(&key))
-                .collect()
-        };
-        dispose_in_reverse(sorted(taken), Unwinding::Resume)
-    }
-
-    /// Removes the bag's subscriptions to `source` (the `Arc` that was listened to), of every
-    /// event kind; returns how many registrations that removed, as
-    /// [`stop_listening`](Self::stop_listening) counts them.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use weak_events::{DisposeBag, WeakEvent, WeakEventManager};
-    ///
-    /// struct Bus;
-    /// enum Ping {}
-    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
-    /// let manager = WeakEventManager::<Ping>::new();
-    /// let (a, b, receiver, bag) = (Arc::new(Bus), Arc::new(Bus), Arc::new(()), DisposeBag::new());
-    /// bag.auto_dispose(manager.subscribe_handler(&a, &receiver, |_, _, _| {}));
-    /// bag.auto_dispose(manager.subscribe_handler(&b, &receiver, |_, _, _| {}));
-    /// assert_eq!(bag.stop_listening_to(&a), 1);
-    /// assert_eq!((manager.listener_count(&a), manager.listener_count(&b)), (0, 1));
-    /// ```
-    pub fn stop_listening_to<S: ?Sized>(&self, source: &Arc<S>) -> usize {
-        let addr = crate::entry::addr_of(Arc::as_ptr(source));
-        let taken: Vec<Item> = {
-            let mut inner = self.lock();
-            let keys = inner.by_source.remove(&addr).unwrap_or_default();
-            keys.into_iter()
-                .filter_map(|key| inner.items.remove(&key))
-                .collect()
-        };
-        dispose_in_reverse(sorted(taken), Unwinding::Resume)
-    }
+/// `items` in order of ownership.
+pub(crate) fn sorted<V>(mut items: Vec<BagItem<V>>) -> Vec<BagItem<V>> {
+    items.sort_unstable_by_key(|item| item.key);
+    items
 }
 
 /// What to do with a disposal's panic once every item had its turn.
 #[derive(Clone, Copy)]
-enum Unwinding {
+pub(crate) enum Unwinding {
     /// Resume the first one (an explicit call).
     Resume,
     /// Drop it: the bag is being dropped while the thread already unwinds from another panic,
@@ -600,11 +714,15 @@ enum Unwinding {
 
 /// Disposes `items` last first, with no lock held; a panic does not stop the rest. Returns how
 /// many registrations the subscriptions among them removed.
-fn dispose_in_reverse(items: Vec<Item>, unwinding: Unwinding) -> usize {
+pub(crate) fn dispose_in_reverse<V>(
+    items: Vec<BagItem<V>>,
+    unwinding: Unwinding,
+    dispose: impl Fn(V) -> bool,
+) -> usize {
     let mut panics = FirstPanic::new();
     let mut removed = 0;
     for item in items.into_iter().rev() {
-        if panics.catch(|| item.value.dispose_owned()) == Some(true) {
+        if panics.catch(|| dispose(item.value)) == Some(true) {
             removed += 1;
         }
     }
@@ -613,41 +731,4 @@ fn dispose_in_reverse(items: Vec<Item>, unwinding: Unwinding) -> usize {
         Unwinding::Swallow => panics.discard(),
     }
     removed
-}
-
-impl Default for DisposeBag {
-    fn default() -> Self {
-        DisposeBag::new()
-    }
-}
-
-impl Drop for DisposeBag {
-    /// Disposes what is left: an owner going away releases what it owns.
-    ///
-    /// A panicking disposal resumes after the others ran, as with
-    /// [`dispose`](DisposeBag::dispose), unless the thread is already unwinding from another
-    /// panic: then it is dropped (a second panic would abort the process).
-    fn drop(&mut self) {
-        let items = self.take_all();
-        let unwinding = if std::thread::panicking() {
-            Unwinding::Swallow
-        } else {
-            Unwinding::Resume
-        };
-        dispose_in_reverse(items, unwinding);
-    }
-}
-
-impl fmt::Debug for DisposeBag {
-    /// Never blocks: prints `<locked>` while another thread holds the bag.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("DisposeBag");
-        match self.inner.try_lock() {
-            Ok(inner) => s
-                .field("items", &inner.items.len())
-                .field("disposed", &inner.disposed),
-            Err(_) => s.field("items", &format_args!("<locked>")),
-        };
-        s.finish_non_exhaustive()
-    }
 }

@@ -101,6 +101,7 @@ mod cleanup;
 mod collection;
 mod current;
 mod diagnostics;
+#[macro_use]
 mod dispose;
 mod engine;
 mod entry;

@@ -445,3 +445,106 @@ fn sources_closed_while_queued_leave_the_queue() {
     assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
     assert_eq!(manager.stats().sources, 0);
 }
+
+/// A view model of the thread-affine flavour: property changes, and a collection.
+#[derive(Default)]
+struct ViewModel {
+    changed: Event<weak_events::unsync::PropertyChangedArgs>,
+    rows: weak_events::unsync::ObservableVec<u32>,
+}
+
+impl weak_events::unsync::NotifyPropertyChanged for ViewModel {
+    fn property_changed(&self) -> &Event<weak_events::unsync::PropertyChangedArgs> {
+        &self.changed
+    }
+}
+
+/// A view that owns its subscriptions in a bag.
+#[derive(Default)]
+struct RowView {
+    calls: Cell<usize>,
+    bag: weak_events::unsync::DisposeBag,
+}
+
+impl WeakEventListener<weak_events::unsync::PropertyChanged<ViewModel>> for RowView {
+    fn receive_weak_event(&self, _: &ViewModel, _: &weak_events::unsync::PropertyChangedArgs) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+type Rows = weak_events::unsync::ObservableVec<u32>;
+
+impl WeakEventListener<weak_events::unsync::CollectionChanged<Rows>> for RowView {
+    fn receive_weak_event(&self, _: &Rows, _: &weak_events::unsync::CollectionChange<u32>) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+#[test]
+fn view_models_and_views_with_dynamic_property_names_stay_bounded() {
+    use weak_events::unsync::{
+        CollectionChangedManager, PropertyChangedArgs, PropertyChangedManager,
+    };
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let properties = PropertyChangedManager::<ViewModel>::current();
+    let collections = CollectionChangedManager::<Rows>::current();
+    let run = |cycles: usize| {
+        let mut model = Rc::new(ViewModel::default());
+        let mut rows = Rc::new(Rows::new());
+        let mut views: Vec<Rc<RowView>> = Vec::new();
+        let mut peak = (0, 0);
+        for i in 0..cycles {
+            // A view opens on a row: a property name made at run time, and the rows.
+            let view = Rc::new(RowView::default());
+            let name = format!("row_{}", i % 1000);
+            let subscription = properties.subscribe(&model, &name, &view);
+            view.bag.auto_dispose(subscription);
+            view.bag.auto_dispose(collections.subscribe(&rows, &view));
+            views.push(view);
+            if i % 3 == 0 {
+                model.changed.raise(&PropertyChangedArgs::new(name));
+                rows.push(i as u32);
+                rows.remove(0);
+            }
+            // Views close: a third dispose their bag, the others are just dropped.
+            if views.len() > 8 {
+                let closing = views.remove(0);
+                if i % 3 == 1 {
+                    closing.bag.dispose();
+                }
+            }
+            // Models are replaced now and then, with views still open on the old one.
+            if i % 10_000 == 9_999 {
+                model = Rc::new(ViewModel::default());
+                rows = Rc::new(Rows::new());
+            }
+            if i % 4096 == 0 {
+                let (p, c) = (properties.stats(), collections.stats());
+                peak.0 = peak.0.max(p.sources + c.sources);
+                peak.1 = peak.1.max(p.registrations + c.registrations);
+            }
+        }
+        drop((views, model, rows));
+        weak_events::unsync::run_pending_cleanup();
+        peak
+    };
+    // Warm-up: the tables' first growth is not what is measured.
+    run(20_000);
+    let before = live();
+    let peak = run(CYCLES);
+    let grown = live() - before;
+    let (p, c) = (properties.stats(), collections.stats());
+    println!(
+        "view models: peak {} sources and {} registrations; after settling {} + {} \
+         registrations, {grown} bytes grown over {CYCLES} cycles",
+        peak.0, peak.1, p.registrations, c.registrations
+    );
+    assert!(peak.0 <= 64, "{} sources at the peak", peak.0);
+    assert!(peak.1 <= 4096, "{} registrations at the peak", peak.1);
+    assert_eq!(
+        (p.sources, p.registrations, c.sources, c.registrations),
+        (0, 0, 0, 0),
+        "nothing is left once the views and models are gone and the idle point ran"
+    );
+    assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
+}

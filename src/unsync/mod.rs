@@ -48,13 +48,14 @@
 mod cleanup;
 mod collection;
 mod dispatch;
+mod dispose;
 mod event;
 mod kind;
 mod manager;
 mod property;
 mod subscription;
 
-pub use crate::{CollectionChange, PropertyChangedArgs, ALL_PROPERTIES};
+pub use crate::{CollectionChange, DisposeKey, PropertyChangedArgs, ALL_PROPERTIES};
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
@@ -64,6 +65,7 @@ pub use collection::{
 pub use dispatch::{
     Bridge, Bridged, Dispatcher, DispatcherGone, DispatcherHandle, DispatcherStats,
 };
+pub use dispose::{Dispose, DisposeBag, OnDispose};
 pub use event::{DropNotice, Event};
 pub use kind::{WeakEvent, WeakEventListener};
 pub use manager::WeakEventManager;
