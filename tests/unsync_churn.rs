@@ -446,11 +446,10 @@ fn sources_closed_while_queued_leave_the_queue() {
     assert_eq!(manager.stats().sources, 0);
 }
 
-/// A view model of the thread-affine flavour: property changes, and a collection.
+/// A view model of the thread-affine flavour (its rows are an `ObservableVec` beside it).
 #[derive(Default)]
 struct ViewModel {
     changed: Event<weak_events::unsync::PropertyChangedArgs>,
-    rows: weak_events::unsync::ObservableVec<u32>,
 }
 
 impl weak_events::unsync::NotifyPropertyChanged for ViewModel {
