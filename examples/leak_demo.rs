@@ -1,7 +1,7 @@
 //! The leak this crate ends, and every way the crate ends it, side by side.
 //!
 //! An app-wide bus raises a `tick` event. Views open, subscribe to it, and close a little later
-//! (the Backbone post's bug: "handlers fire again and again after the view is gone"). Four
+//! (the Backbone post's bug: "handlers fire again and again after the view is gone"). Five
 //! strategies run the same script:
 //!
 //! - `strong`: the view subscribes a closure to the bus's plain `Event`, capturing its `Arc`, and
@@ -12,6 +12,9 @@
 //!   removes the registration immediately.
 //! - `bag`: the view owns a `DisposeBag` and `listen_to`s through it: closing the view disposes
 //!   the bag, which stops listening.
+//! - `unsync bag`: the same on a UI thread, with `weak_events::unsync`: the view model (the
+//!   sender) and the views are `Rc`, the manager is this thread's, and the app calls
+//!   `unsync::run_pending_cleanup()` at its idle moments.
 //!
 //! For each: live views, handler calls per tick, bytes live (a counting allocator), cleanup
 //! passes, at checkpoints; then a verdict per strategy, and the dispose profiler catching a view
@@ -24,14 +27,16 @@
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use weak_events::{
-    DisposeBag, Event, Subscription, WeakEvent, WeakEventListener, WeakEventManager,
+    unsync, DisposeBag, Event, Subscription, WeakEvent, WeakEventListener, WeakEventManager,
 };
 
 /// Counts the bytes allocated and not yet freed, process-wide.
@@ -135,20 +140,89 @@ impl WeakEventListener<Tick> for View {
     }
 }
 
+/// The view model of the thread-affine strategy: an `Rc`, with the flavour's own `Event`.
+struct LocalBus {
+    tick: unsync::Event<u64>,
+}
+
+/// The thread-affine strategy's event kind.
+enum LocalTick {}
+impl unsync::WeakEvent for LocalTick {
+    type Source = LocalBus;
+    type Args = u64;
+    fn event(bus: &LocalBus) -> Option<&unsync::Event<u64>> {
+        Some(&bus.tick)
+    }
+}
+
+/// A view of the thread-affine strategy: `Rc`, `!Send`, owning an `unsync::DisposeBag`.
+struct LocalView {
+    counters: Arc<Counters>,
+    closed: Cell<bool>,
+    bag: unsync::DisposeBag,
+    _buffer: Vec<u8>,
+}
+
+impl LocalView {
+    fn open(counters: &Arc<Counters>) -> Rc<LocalView> {
+        counters.alive.fetch_add(1, Ordering::Relaxed);
+        Rc::new(LocalView {
+            counters: Arc::clone(counters),
+            closed: Cell::new(false),
+            bag: unsync::DisposeBag::new(),
+            _buffer: vec![1; VIEW_BYTES],
+        })
+    }
+}
+
+impl Drop for LocalView {
+    fn drop(&mut self) {
+        self.counters.alive.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl unsync::WeakEventListener<LocalTick> for LocalView {
+    fn receive_weak_event(&self, _: &LocalBus, _: &u64) {
+        self.counters.calls.fetch_add(1, Ordering::Relaxed);
+        if self.closed.get() {
+            self.counters
+                .calls_to_closed
+                .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A view a run keeps open, of either flavour.
+enum Opened {
+    Shared(Arc<View>),
+    Local(Rc<LocalView>),
+}
+
+impl Opened {
+    fn close(&self) {
+        match self {
+            Opened::Shared(view) => view.closed.store(true, Ordering::Relaxed),
+            Opened::Local(view) => view.closed.set(true),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Strategy {
     Strong,
     Weak,
     Guard,
     Bag,
+    UnsyncBag,
 }
 
 impl Strategy {
-    const ALL: [Strategy; 4] = [
+    const ALL: [Strategy; 5] = [
         Strategy::Strong,
         Strategy::Weak,
         Strategy::Guard,
         Strategy::Bag,
+        Strategy::UnsyncBag,
     ];
 
     fn name(self) -> &'static str {
@@ -157,6 +231,7 @@ impl Strategy {
             Strategy::Weak => "weak manager, never removed",
             Strategy::Guard => "Subscription guard",
             Strategy::Bag => "DisposeBag per view",
+            Strategy::UnsyncBag => "unsync: Rc views, DisposeBag",
         }
     }
 
@@ -166,7 +241,20 @@ impl Strategy {
             Strategy::Weak => "weak",
             Strategy::Guard => "guard",
             Strategy::Bag => "bag",
+            Strategy::UnsyncBag => "unsync bag",
         }
+    }
+
+    /// Opens a view and subscribes it to the bus of its flavour.
+    fn open(self, counters: &Arc<Counters>, bus: &Arc<AppBus>, local: &Rc<LocalBus>) -> Opened {
+        if self == Strategy::UnsyncBag {
+            let view = LocalView::open(counters);
+            view.bag.listen_to::<LocalTick, _>(local, &view);
+            return Opened::Local(view);
+        }
+        let view = View::open(counters);
+        self.subscribe(bus, &view);
+        Opened::Shared(view)
     }
 
     fn subscribe(self, bus: &Arc<AppBus>, view: &Arc<View>) {
@@ -183,7 +271,7 @@ impl Strategy {
             Strategy::Guard => {
                 *view.guard.lock().unwrap() = Some(manager.subscribe(bus, view));
             }
-            Strategy::Bag => {
+            Strategy::Bag | Strategy::UnsyncBag => {
                 view.bag.listen_to::<Tick, _>(bus, view);
             }
         }
@@ -241,27 +329,33 @@ impl Progress {
 fn run(strategy: Strategy, views: usize, every: usize) -> Vec<Row> {
     let counters = Arc::new(Counters::default());
     let manager = WeakEventManager::<Tick>::current();
-    let passes_before = manager.stats().cleanup.passes;
+    let local_manager = unsync::WeakEventManager::<LocalTick>::current();
+    let passes = || manager.stats().cleanup.passes + local_manager.stats().cleanup.passes;
+    let passes_before = passes();
     let baseline = LIVE_BYTES.load(Ordering::Relaxed);
     let bus = Arc::new(AppBus { tick: Event::new() });
+    let local = Rc::new(LocalBus {
+        tick: unsync::Event::new(),
+    });
     let mut open = VecDeque::new();
     let mut rows = Vec::new();
     let mut progress = Progress::new();
     for opened in 1..=views {
-        let view = View::open(&counters);
-        strategy.subscribe(&bus, &view);
-        open.push_back(view);
+        open.push_back(strategy.open(&counters, &bus, &local));
         if open.len() > OPEN_WINDOW {
             // The app closes its oldest view and lets go of it. Only the strategy cleans up.
             let closed = open.pop_front().expect("the window is not empty");
-            closed.closed.store(true, Ordering::Relaxed);
+            closed.close();
         }
         let before = counters.calls.load(Ordering::Relaxed);
         bus.tick.raise(&(opened as u64));
+        local.tick.raise(&(opened as u64));
         let calls_per_tick = counters.calls.load(Ordering::Relaxed) - before;
         progress.tick(strategy.short(), opened, views);
         if opened % IDLE_EVERY == 0 {
-            // An app waits for input now and then: that idle time is when background cleanup runs.
+            // An app waits for input now and then: that idle time is when background cleanup runs
+            // (and a UI thread runs the thread-affine flavour's pending cleanup).
+            unsync::run_pending_cleanup();
             std::thread::sleep(Duration::from_millis(1));
         }
         if opened % every == 0 || opened == views {
@@ -271,7 +365,7 @@ fn run(strategy: Strategy, views: usize, every: usize) -> Vec<Row> {
                 calls_per_tick,
                 calls_to_closed: counters.calls_to_closed.load(Ordering::Relaxed),
                 live_bytes: (LIVE_BYTES.load(Ordering::Relaxed) - baseline).max(0) as usize,
-                passes: manager.stats().cleanup.passes - passes_before,
+                passes: passes() - passes_before,
             });
         }
     }
@@ -279,7 +373,9 @@ fn run(strategy: Strategy, views: usize, every: usize) -> Vec<Row> {
     // Close everything and prune now, so that this run's garbage does not count against the next.
     drop(open);
     drop(bus);
+    drop(local);
     manager.purge();
+    local_manager.purge();
     rows
 }
 
@@ -377,7 +473,7 @@ fn write_svg(
         .x_desc("views opened")
         .y_desc("live KiB")
         .draw()?;
-    let colors = [RED, BLUE, GREEN, MAGENTA];
+    let colors = [RED, BLUE, GREEN, MAGENTA, CYAN];
     for ((strategy, rows), color) in results.iter().zip(colors) {
         let points =
             std::iter::once((0, 0)).chain(rows.iter().map(|r| (r.opened, r.live_bytes / 1024)));
