@@ -380,6 +380,44 @@ mod property_change {
     fn of_10_on_1_name(bencher: Bencher) {
         change(bencher, 1);
     }
+
+    /// The same as `of_1000_over_100_names` in the thread-affine flavour: an `Rc` model, its
+    /// `unsync::Event`, `unsync::PropertyChangedManager`.
+    #[divan::bench]
+    fn unsync_of_1000_over_100_names(bencher: Bencher) {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        use weak_events::unsync;
+
+        #[derive(Default)]
+        struct LocalModel {
+            changed: unsync::Event<PropertyChangedArgs>,
+        }
+        impl unsync::NotifyPropertyChanged for LocalModel {
+            fn property_changed(&self) -> &unsync::Event<PropertyChangedArgs> {
+                &self.changed
+            }
+        }
+
+        let manager = unsync::PropertyChangedManager::<LocalModel>::new();
+        let model = Rc::new(LocalModel::default());
+        let (mut watched, mut others) = (Vec::new(), Vec::new());
+        for name in 0..100 {
+            let property = format!("p{name}");
+            for _ in 0..10 {
+                let receiver = Rc::new(Cell::new(0usize));
+                manager.add_handler(&model, &property, &receiver, |r, _, _| r.set(r.get() + 1));
+                if name == 0 { &mut watched } else { &mut others }.push(receiver);
+            }
+        }
+        let args = PropertyChangedArgs::of("p0");
+        model.changed.raise(&args);
+        assert!(watched.iter().all(|r| r.get() == 1));
+        assert!(others.iter().all(|r| r.get() == 0));
+        warm(|| model.changed.raise(black_box(&args)));
+        bencher.bench_local(|| model.changed.raise(black_box(&args)));
+        assert!(watched[0].get() > 1);
+    }
 }
 
 /// One `add_handler` + `remove_registration`, without and with a dispose-profiling mark open

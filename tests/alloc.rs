@@ -125,6 +125,38 @@ fn delivery_allocates_nothing() {
     assert_eq!(allocations, 0, "property delivery allocated");
     assert_eq!(receivers[1].load(Ordering::Relaxed) - before, 20);
 
+    // And in the thread-affine flavour.
+    {
+        use std::rc::Rc;
+        use weak_events::unsync;
+
+        #[derive(Default)]
+        struct LocalModel {
+            changed: unsync::Event<PropertyChangedArgs>,
+        }
+        impl unsync::NotifyPropertyChanged for LocalModel {
+            fn property_changed(&self) -> &unsync::Event<PropertyChangedArgs> {
+                &self.changed
+            }
+        }
+        let manager = unsync::PropertyChangedManager::<LocalModel>::new();
+        let model = Rc::new(LocalModel::default());
+        let counters: Vec<Rc<Cell<usize>>> = (0..64).map(|_| Rc::default()).collect();
+        for (i, counter) in counters.iter().enumerate() {
+            let name = ["a", "b", "c", "d"][i % 4];
+            manager.add_handler(&model, name, counter, |c, _, _| c.set(c.get() + 1));
+        }
+        manager.add_handler(&model, "", &counters[0], |c, _, _| c.set(c.get() + 1));
+        let allocations = allocations_during(|| {
+            for _ in 0..10 {
+                model.changed.raise(&B);
+                manager.deliver_event(&model, &PropertyChangedArgs::all());
+            }
+        });
+        assert_eq!(allocations, 0, "unsync property delivery allocated");
+        assert_eq!(counters[1].get(), 20, "and it did deliver");
+    }
+
     // The counter itself works: an add allocates its entry.
     let extra = Recorder::new(999, &log);
     assert!(
