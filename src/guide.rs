@@ -166,6 +166,45 @@
 //! and a bridge's registration removes itself: nothing accumulates (WPF's cleanup, posted to a
 //! dispatcher that never runs, does).
 //!
+//! The view models on that thread get the built-ins of the root flavour, for `Rc`:
+//! [`unsync::PropertyChangedManager`](crate::unsync::PropertyChangedManager) over a model that
+//! implements [`unsync::NotifyPropertyChanged`](crate::unsync::NotifyPropertyChanged),
+//! [`unsync::ObservableVec`](crate::unsync::ObservableVec) (a `RefCell` never borrowed while a
+//! listener runs, so a listener may change the list it hears), and
+//! [`unsync::DisposeBag`](crate::unsync::DisposeBag) for a view that owns what it listens to:
+//!
+//! ```
+//! use std::{cell::Cell, rc::Rc};
+//! use weak_events::unsync::{
+//!     DisposeBag, Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs,
+//!     PropertyChangedManager, WeakEventListener,
+//! };
+//!
+//! #[derive(Default)]
+//! struct Model { changed: Event<PropertyChangedArgs> }
+//! impl NotifyPropertyChanged for Model {
+//!     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+//! }
+//!
+//! #[derive(Default)]
+//! struct TitleBar { repaints: Cell<u32>, bag: DisposeBag }
+//! impl WeakEventListener<PropertyChanged<Model>> for TitleBar {
+//!     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {
+//!         self.repaints.set(self.repaints.get() + 1);
+//!     }
+//! }
+//!
+//! let properties = PropertyChangedManager::<Model>::current();
+//! let model = Rc::new(Model::default());
+//! let bar = Rc::new(TitleBar::default());
+//! bar.bag.auto_dispose(properties.subscribe(&model, "title", &bar));
+//! model.changed.raise(&PropertyChangedArgs::of("title"));
+//! model.changed.raise(&PropertyChangedArgs::of("zoom")); // another property: not called
+//! assert_eq!(bar.repaints.get(), 1);
+//! drop(bar); // the view closes: its bag removes the registration at once
+//! assert_eq!(properties.listener_count(&model, "title"), 0);
+//! ```
+//!
 //! ## glib / gtk-rs
 //!
 //! The waker asks the main context to run a drain on the main thread

@@ -122,7 +122,7 @@ pub(crate) fn topic(property: &str) -> Option<&str> {
 /// on what crosses threads (`[Send, Sync]`, or `[]`).
 macro_rules! property_flavour {
     ($F:ident, $Ptr:ident, $ptr_use:literal, $path:literal, $mode:ident, [$($sb:ident),*]) => {
-        /// A source of property changes: it owns an [`Event`] of [`PropertyChangedArgs`] and raises it
+        /// A source of property changes: it owns an [`Event`] of [`PropertyChangedArgs`](crate::PropertyChangedArgs) and raises it
         /// when a property changes (WPF's `INotifyPropertyChanged`).
         ///
         /// # Examples
@@ -218,7 +218,7 @@ macro_rules! property_flavour {
         ///
         /// A change of property `P` calls `P`'s listeners and the all-properties listeners of that
         /// source, and nothing else, without allocating (WPF merges the lists per delivery). A change
-        /// with no name, or with [`ALL_PROPERTIES`], reaches every listener of the source. Names are
+        /// with no name, or with [`ALL_PROPERTIES`](crate::ALL_PROPERTIES), reaches every listener of the source. Names are
         /// compared exactly. The all-properties listeners are called first, then the property's; within
         /// each list, in registration order (between properties, for an all-properties change, in no
         /// particular order).
@@ -312,7 +312,7 @@ macro_rules! property_flavour {
             }
 
 
-            /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`].
+            /// The one registration path: `property`'s list, or the main list for [`ALL_PROPERTIES`](crate::ALL_PROPERTIES).
             #[track_caller]
             fn register<R: ?Sized, X>(
                 &self,
@@ -333,7 +333,7 @@ macro_rules! property_flavour {
                 )
             }
 
-            /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`] for every
+            /// Registers `listener` for changes of `property` on `source` ([`ALL_PROPERTIES`](crate::ALL_PROPERTIES) for every
             /// change).
             ///
             /// # Examples
@@ -450,7 +450,7 @@ macro_rules! property_flavour {
             #[doc = concat!(" Removes the most recent registration of `listener` (the `", stringify!($Ptr), "` that was registered) for")]
             /// `property` on `source`; false if there is none.
             ///
-            /// [`ALL_PROPERTIES`] removes an all-properties registration only.
+            /// [`ALL_PROPERTIES`](crate::ALL_PROPERTIES) removes an all-properties registration only.
             ///
             /// # Examples
             ///
@@ -541,7 +541,7 @@ macro_rules! property_flavour {
                     .remove_registration_in(source, $crate::property::topic(property), id)
             }
 
-            /// Registrations for `property` on `source` ([`ALL_PROPERTIES`]: the all-properties ones).
+            /// Registrations for `property` on `source` ([`ALL_PROPERTIES`](crate::ALL_PROPERTIES): the all-properties ones).
             ///
             /// # Examples
             ///
