@@ -7,6 +7,7 @@ use std::ops::DerefMut;
 use std::sync::{Arc, PoisonError};
 
 use crate::panic::FirstPanic;
+use crate::{NotifyPropertyChanged, PropertyChanged, PropertyChangedManager};
 use crate::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
 
 /// Writes [`Dispose`], [`OnDispose`] and [`DisposeBag`] into a flavour's module, where
@@ -427,6 +428,51 @@ macro_rules! dispose_flavour {
                 L: WeakEventListener<E> + ?Sized + 'static,
             {
                 self.auto_dispose(WeakEventManager::<E>::current().subscribe_once(source, listener))
+            }
+
+            /// [`listen_to`](Self::listen_to) for one property of a model: subscribes `listener` to
+            /// changes of `property` through `PropertyChangedManager::<S>::current()` and keeps the
+            /// subscription in the bag. `None` if the bag is disposed (the subscription is then
+            /// removed at once).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" use ", $ptr_use, ";")]
+            #[doc = concat!(" use ", $path, "::{DisposeBag, Event, NotifyPropertyChanged, PropertyChanged};")]
+            #[doc = concat!(" use ", $path, "::{PropertyChangedArgs, PropertyChangedManager, WeakEventListener};")]
+            ///
+            /// #[derive(Default)]
+            /// struct Model { changed: Event<PropertyChangedArgs> }
+            /// impl NotifyPropertyChanged for Model {
+            ///     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// }
+            /// struct View;
+            /// impl WeakEventListener<PropertyChanged<Model>> for View {
+            ///     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) {}
+            /// }
+            ///
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View));")]
+            /// let bag = DisposeBag::new();
+            /// bag.listen_to_property(&model, "title", &view);
+            /// let properties = PropertyChangedManager::<Model>::current();
+            /// assert_eq!(properties.listener_count(&model, "title"), 1);
+            /// drop(bag);
+            /// assert_eq!(properties.listener_count(&model, "title"), 0);
+            /// ```
+            #[track_caller]
+            pub fn listen_to_property<S, L>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                listener: &$Ptr<L>,
+            ) -> Option<$crate::DisposeKey<Subscription>>
+            where
+                S: NotifyPropertyChanged + ?Sized,
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                let properties = PropertyChangedManager::<S>::current();
+                self.auto_dispose(properties.subscribe(source, property, listener))
             }
 
             /// Removes every subscription the bag owns (and only those: other items stay, and other

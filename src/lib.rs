@@ -118,6 +118,7 @@ mod notice;
 mod panic;
 #[macro_use]
 mod property;
+mod property_key;
 mod sites;
 mod source;
 mod stats;
@@ -148,6 +149,7 @@ pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
     ALL_PROPERTIES,
 };
+pub use property_key::{PropertyKey, PropertyName};
 pub use sites::{set_undelivered_hook, UndeliveredWarning, UNDELIVERED_WARNING};
 pub use stats::{CleanupStats, ManagerStats, PurgeReport};
 pub use stream::{EventStream, StreamItem};

@@ -367,13 +367,13 @@ macro_rules! property_flavour {
             pub fn add_listener<L>(
                 &self,
                 source: &$Ptr<S>,
-                property: &str,
+                property: impl $crate::PropertyName<S>,
                 listener: &$Ptr<L>,
             ) -> $crate::RegistrationId
             where
                 L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
             {
-                self.register::<L, _>(source, property, $crate::entry::ListenerEntry::new(listener))
+                self.register::<L, _>(source, property.property_name(), $crate::entry::ListenerEntry::new(listener))
                     .id
             }
 
@@ -402,7 +402,7 @@ macro_rules! property_flavour {
             pub fn add_handler<R>(
                 &self,
                 source: &$Ptr<S>,
-                property: &str,
+                property: impl $crate::PropertyName<S>,
                 receiver: &$Ptr<R>,
                 handler: fn(&R, &S, &$crate::PropertyChangedArgs),
             ) -> $crate::RegistrationId
@@ -410,7 +410,7 @@ macro_rules! property_flavour {
                 R: $($sb +)* ?Sized + 'static,
             {
                 let entry = $crate::entry::HandlerEntry::new(receiver, handler);
-                self.register::<R, _>(source, property, entry).id
+                self.register::<R, _>(source, property.property_name(), entry).id
             }
 
             /// [`add_listener`](Self::add_listener) returning a guard that removes it when dropped.
@@ -439,12 +439,536 @@ macro_rules! property_flavour {
             /// assert!(model.changed.is_empty(), "nothing is left on the model's event");
             /// ```
             #[track_caller]
-            pub fn subscribe<L>(&self, source: &$Ptr<S>, property: &str, listener: &$Ptr<L>) -> Subscription
+            pub fn subscribe<L>(&self, source: &$Ptr<S>, property: impl $crate::PropertyName<S>, listener: &$Ptr<L>) -> Subscription
             where
                 L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
             {
-                self.register::<L, _>(source, property, $crate::entry::ListenerEntry::new(listener))
+                self.register::<L, _>(source, property.property_name(), $crate::entry::ListenerEntry::new(listener))
                     .into_guard()
+            }
+
+            /// [`add_listener`](Self::add_listener) for one change: the first change of `property` that
+            /// reaches the listener removes the registration, so it is called once.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// manager.add_listener_once(&model, "title", &view);
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert_eq!(*view.0.lock().unwrap(), 1);
+            /// assert_eq!(manager.listener_count(&model, "title"), 0);
+            /// ```
+            #[track_caller]
+            pub fn add_listener_once<L>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                listener: &$Ptr<L>,
+            ) -> $crate::RegistrationId
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                let entry = $crate::entry::Once::new($crate::entry::ListenerEntry::new(listener));
+                self.register::<L, _>(source, property.property_name(), entry).id
+            }
+
+            /// [`add_handler`](Self::add_handler) for one change of `property`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let hits = ", stringify!($Ptr), "::new(Mutex::new(0));")]
+            /// manager.add_handler_once(&model, "title", &hits, |h, _, _| *h.lock().unwrap() += 1);
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert_eq!(*hits.lock().unwrap(), 1);
+            /// ```
+            #[track_caller]
+            pub fn add_handler_once<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs),
+            ) -> $crate::RegistrationId
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::Once::new($crate::entry::HandlerEntry::new(receiver, handler));
+                self.register::<R, _>(source, property.property_name(), entry).id
+            }
+
+            /// Registers `receiver` with a plain `fn` that says whether to stay registered: returning
+            /// `ControlFlow::Break(())` removes the registration.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let seen = ", stringify!($Ptr), "::new(Mutex::new(Vec::new()));")]
+            /// manager.add_flow_handler(&model, "title", &seen, |seen, _, _| {
+            ///     let mut seen = seen.lock().unwrap();
+            ///     seen.push(());
+            ///     if seen.len() == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            /// });
+            /// for _ in 0..3 {
+            ///     model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// }
+            /// assert_eq!(seen.lock().unwrap().len(), 2);
+            /// assert_eq!(manager.listener_count(&model, "title"), 0);
+            /// ```
+            #[track_caller]
+            pub fn add_flow_handler<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs) -> ::std::ops::ControlFlow<()>,
+            ) -> $crate::RegistrationId
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::HandlerEntry::new(receiver, handler);
+                self.register::<R, _>(source, property.property_name(), entry).id
+            }
+
+            /// Registers `receiver` with a closure: what it captures is held as long as the registration
+            /// (capture no `Arc`/`Rc` of the receiver itself, or it is never freed); the receiver is
+            /// held weakly and handed to the closure.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let label = ", stringify!($Ptr), "::new(Mutex::new(String::new()));")]
+            /// let prefix = String::from("Title: ");
+            /// manager.add_closure_handler(&model, "title", &label, move |label, _, change| {
+            ///     *label.lock().unwrap() = format!("{prefix}{}", change.name().unwrap_or("*"));
+            /// });
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert_eq!(*label.lock().unwrap(), "Title: title");
+            /// ```
+            #[track_caller]
+            pub fn add_closure_handler<R, H>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: H,
+            ) -> $crate::RegistrationId
+            where
+                R: $($sb +)* ?Sized + 'static,
+                H: Fn(&R, &S, &$crate::PropertyChangedArgs) $(+ $sb)* + 'static,
+            {
+                let entry = $crate::entry::ClosureEntry::<$F, R, H>::new(receiver, handler);
+                self.register::<R, _>(source, property.property_name(), entry).id
+            }
+
+            /// [`add_listener_once`](Self::add_listener_once) returning a guard that removes it when
+            /// dropped (if it has not fired).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// let guard = manager.subscribe_once(&model, "title", &view);
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert!(!guard.unsubscribe(), "it fired, and removed itself");
+            /// ```
+            #[track_caller]
+            pub fn subscribe_once<L>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                listener: &$Ptr<L>,
+            ) -> Subscription
+            where
+                L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
+            {
+                let entry = $crate::entry::Once::new($crate::entry::ListenerEntry::new(listener));
+                self.register::<L, _>(source, property.property_name(), entry).into_guard()
+            }
+
+            /// [`add_handler`](Self::add_handler) returning a guard that removes it when dropped.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let hits = ", stringify!($Ptr), "::new(Mutex::new(0));")]
+            /// let guard = manager.subscribe_handler(&model, "title", &hits, |h, _, _| *h.lock().unwrap() += 1);
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// drop(guard);
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert_eq!(*hits.lock().unwrap(), 1);
+            /// ```
+            #[track_caller]
+            pub fn subscribe_handler<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs),
+            ) -> Subscription
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::HandlerEntry::new(receiver, handler);
+                self.register::<R, _>(source, property.property_name(), entry).into_guard()
+            }
+
+            /// [`add_handler_once`](Self::add_handler_once) returning a guard.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let hits = ", stringify!($Ptr), "::new(Mutex::new(0));")]
+            /// let guard = manager.subscribe_handler_once(&model, "title", &hits, |h, _, _| *h.lock().unwrap() += 1);
+            /// drop(guard); // before it fired: removed
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert_eq!(*hits.lock().unwrap(), 0);
+            /// ```
+            #[track_caller]
+            pub fn subscribe_handler_once<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs),
+            ) -> Subscription
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::Once::new($crate::entry::HandlerEntry::new(receiver, handler));
+                self.register::<R, _>(source, property.property_name(), entry).into_guard()
+            }
+
+            /// [`add_flow_handler`](Self::add_flow_handler) returning a guard.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let receiver = ", stringify!($Ptr), "::new(());")]
+            /// let guard = manager.subscribe_flow_handler(&model, "title", &receiver, |_, _, _| ControlFlow::Break(()));
+            /// model.changed.raise(&PropertyChangedArgs::of("title"));
+            /// assert!(!guard.unsubscribe(), "it removed itself");
+            /// ```
+            #[track_caller]
+            pub fn subscribe_flow_handler<R>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: fn(&R, &S, &$crate::PropertyChangedArgs) -> ::std::ops::ControlFlow<()>,
+            ) -> Subscription
+            where
+                R: $($sb +)* ?Sized + 'static,
+            {
+                let entry = $crate::entry::HandlerEntry::new(receiver, handler);
+                self.register::<R, _>(source, property.property_name(), entry).into_guard()
+            }
+
+            /// [`add_closure_handler`](Self::add_closure_handler) returning a guard.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            #[doc = concat!(" let receiver = ", stringify!($Ptr), "::new(());")]
+            /// let guard = manager.subscribe_closure_handler(&model, "zoom", &receiver, |_, _, _| {});
+            /// assert_eq!(manager.listener_count(&model, "zoom"), 1);
+            /// drop(guard);
+            /// assert_eq!(manager.listener_count(&model, "zoom"), 0);
+            /// ```
+            #[track_caller]
+            pub fn subscribe_closure_handler<R, H>(
+                &self,
+                source: &$Ptr<S>,
+                property: impl $crate::PropertyName<S>,
+                receiver: &$Ptr<R>,
+                handler: H,
+            ) -> Subscription
+            where
+                R: $($sb +)* ?Sized + 'static,
+                H: Fn(&R, &S, &$crate::PropertyChangedArgs) $(+ $sb)* + 'static,
+            {
+                let entry = $crate::entry::ClosureEntry::<$F, R, H>::new(receiver, handler);
+                self.register::<R, _>(source, property.property_name(), entry).into_guard()
+            }
+
+            /// The [`WeakEventManager`] of [`PropertyChanged<S>`] that holds this manager's
+            /// registrations: for what concerns the manager as a whole (its cleanup mode, its listener
+            /// threshold, its registrations of every property) and for the forms that take no property
+            /// (an all-properties listener is one of it: `add_listener(&model, &view)` there is
+            /// [`ALL_PROPERTIES`](crate::ALL_PROPERTIES) here).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// manager.add_listener(&model, "title", &view);
+            /// manager.manager().add_listener(&model, &view); // all properties
+            /// assert_eq!(manager.manager().listener_count(&model), 2, "every list of the model");
+            /// assert_eq!(manager.listener_count(&model, ""), 1);
+            /// manager.manager().set_listener_threshold(Some(1_000));
+            /// assert_eq!(manager.listener_threshold(), Some(1_000));
+            /// ```
+            pub fn manager(&self) -> &WeakEventManager<PropertyChanged<S>> {
+                &self.manager
+            }
+
+            /// Registrations per model past which an add warns (`None`: never); see
+            /// [`WeakEventManager::set_listener_threshold`].
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// manager.set_listener_threshold(None);
+            /// assert_eq!(manager.listener_threshold(), None);
+            /// ```
+            pub fn set_listener_threshold(&self, threshold: Option<usize>) {
+                self.manager.set_listener_threshold(threshold);
+            }
+
+            /// The listener threshold; see [`set_listener_threshold`](Self::set_listener_threshold).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// assert!(manager.listener_threshold().is_some(), "on by default");
+            /// ```
+            pub fn listener_threshold(&self) -> Option<usize> {
+                self.manager.listener_threshold()
+            }
+
+            /// Runs the pass this manager's cleanup has pending, now, on this thread; what it removed.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!(" # use ", $ptr_use, ";")]
+            #[doc = concat!(" # use ", $path, "::{Event, NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs};")]
+            #[doc = concat!(" # use ", $path, "::{PropertyChangedManager, WeakEventListener};")]
+            /// # use std::ops::ControlFlow;
+            /// # use std::sync::Mutex;
+            /// # #[derive(Default)]
+            /// # struct Model { changed: Event<PropertyChangedArgs> }
+            /// # impl NotifyPropertyChanged for Model {
+            /// #     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+            /// # }
+            /// # #[derive(Default)]
+            /// # struct View(Mutex<u32>);
+            /// # impl WeakEventListener<PropertyChanged<Model>> for View {
+            /// #     fn receive_weak_event(&self, _: &Model, _: &PropertyChangedArgs) { *self.0.lock().unwrap() += 1; }
+            /// # }
+            /// let manager = PropertyChangedManager::<Model>::new();
+            #[doc = concat!(" let (model, view) = (", stringify!($Ptr), "::new(Model::default()), ", stringify!($Ptr), "::new(View::default()));")]
+            /// manager.add_listener(&model, "title", &view);
+            /// drop(view);
+            /// let _ = manager.run_pending_cleanup(); // nothing pending until a change meets the dead view
+            /// assert_eq!(manager.purge().entries_purged, 1);
+            /// ```
+            pub fn run_pending_cleanup(&self) -> $crate::PurgeReport {
+                self.manager.run_pending_cleanup()
             }
 
             #[doc = concat!(" Removes the most recent registration of `listener` (the `", stringify!($Ptr), "` that was registered) for")]
@@ -474,7 +998,7 @@ macro_rules! property_flavour {
             /// assert!(manager.remove_listener(&model, "title", &view));
             /// ```
             #[must_use = "false means nothing was registered for this listener and property"]
-            pub fn remove_listener<L>(&self, source: &S, property: &str, listener: &$Ptr<L>) -> bool
+            pub fn remove_listener<L>(&self, source: &S, property: impl $crate::PropertyName<S>, listener: &$Ptr<L>) -> bool
             where
                 L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
             {
@@ -506,13 +1030,13 @@ macro_rules! property_flavour {
             /// assert!(manager.remove_listener_by_ref(&model, "title", &*view));
             /// ```
             #[must_use = "false means nothing was registered for this listener and property"]
-            pub fn remove_listener_by_ref<L>(&self, source: &S, property: &str, listener: &L) -> bool
+            pub fn remove_listener_by_ref<L>(&self, source: &S, property: impl $crate::PropertyName<S>, listener: &L) -> bool
             where
                 L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
             {
                 self.manager
                     .engine()
-                    .remove_listener_in(source, $crate::property::topic(property), $crate::entry::addr_of(listener))
+                    .remove_listener_in(source, $crate::property::topic(property.property_name()), $crate::entry::addr_of(listener))
             }
 
             /// Removes the registration `id`, made for `property` on `source`; false if it is not one.
@@ -535,10 +1059,10 @@ macro_rules! property_flavour {
             /// assert!(!manager.remove_registration(&model, "title", id));
             /// ```
             #[must_use = "false means `id` was not registered for this property on this source"]
-            pub fn remove_registration(&self, source: &S, property: &str, id: $crate::RegistrationId) -> bool {
+            pub fn remove_registration(&self, source: &S, property: impl $crate::PropertyName<S>, id: $crate::RegistrationId) -> bool {
                 self.manager
                     .engine()
-                    .remove_registration_in(source, $crate::property::topic(property), id)
+                    .remove_registration_in(source, $crate::property::topic(property.property_name()), id)
             }
 
             /// Registrations for `property` on `source` ([`ALL_PROPERTIES`](crate::ALL_PROPERTIES): the all-properties ones).
@@ -559,8 +1083,8 @@ macro_rules! property_flavour {
             /// assert_eq!(manager.listener_count(&model, "title"), 1);
             /// assert_eq!(manager.listener_count(&model, ""), 0);
             /// ```
-            pub fn listener_count(&self, source: &S, property: &str) -> usize {
-                self.manager.engine().count_in(source, $crate::property::topic(property))
+            pub fn listener_count(&self, source: &S, property: impl $crate::PropertyName<S>) -> usize {
+                self.manager.engine().count_in(source, $crate::property::topic(property.property_name()))
             }
 
             /// Delivers a change from `source` as if it raised its event (for sources that notify

@@ -239,6 +239,121 @@ macro_rules! property_suite {
                 );
             }
         }
+
+        #[test]
+        fn every_registration_form_hears_its_property_only() {
+            use std::ops::ControlFlow;
+            let manager = manager();
+            let model = Model::new();
+            let hits = P::new(AtomicUsize::new(0));
+            let hit = |h: &AtomicUsize, _: &Model, _: &PropertyChangedArgs| {
+                h.fetch_add(1, Ordering::SeqCst);
+            };
+            let (listener, listener_once) = (View::new(), View::new());
+            let (guarded, guarded_once) = (View::new(), View::new());
+            manager.add_listener(&model, "title", &listener);
+            manager.add_listener_once(&model, "title", &listener_once);
+            manager.add_handler(&model, "title", &hits, hit);
+            manager.add_handler_once(&model, "title", &hits, hit);
+            manager.add_flow_handler(&model, "title", &hits, |h, _, _| {
+                h.fetch_add(1, Ordering::SeqCst);
+                ControlFlow::Break(())
+            });
+            manager.add_closure_handler(&model, "title", &hits, move |h, m, a| hit(h, m, a));
+            let guards = (
+                manager.subscribe(&model, "title", &guarded),
+                manager.subscribe_once(&model, "title", &guarded_once),
+                manager.subscribe_handler(&model, "title", &hits, hit),
+                manager.subscribe_handler_once(&model, "title", &hits, hit),
+                manager.subscribe_flow_handler(&model, "title", &hits, |h, _, _| {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    ControlFlow::Continue(())
+                }),
+                manager.subscribe_closure_handler(&model, "title", &hits, hit),
+            );
+            assert_eq!(manager.listener_count(&model, "title"), 12);
+            model.set("zoom");
+            assert_eq!(hits.load(Ordering::SeqCst), 0, "another property: none called");
+            model.set("title");
+            // Handlers: plain, once, flow (breaks), closure; guarded: plain, once, flow, closure.
+            assert_eq!(hits.load(Ordering::SeqCst), 8);
+            // Gone: the four once-forms and the handler that broke.
+            assert_eq!(manager.listener_count(&model, "title"), 7);
+            model.set("title");
+            assert_eq!(hits.load(Ordering::SeqCst), 8 + 5);
+            for view in [&listener, &guarded] {
+                assert_eq!(view.heard(), ["title", "title"]);
+            }
+            for view in [&listener_once, &guarded_once] {
+                assert_eq!(view.heard(), ["title"]);
+            }
+            drop(guards);
+            assert_eq!(manager.listener_count(&model, "title"), 3, "the unguarded stay");
+        }
+
+        #[test]
+        fn typed_keys_are_accepted_wherever_a_name_is() {
+            weak_events::property_keys!(Model { TITLE = "title", ZOOM = "zoom" });
+            let manager = manager();
+            let model = Model::new();
+            let view = View::new();
+            let id = manager.add_listener(&model, Model::TITLE, &view);
+            let dynamic = String::from("title");
+            assert_eq!(manager.listener_count(&model, &dynamic), 1, "the same list");
+            model.changed.raise(&Model::TITLE.changed());
+            model.changed.raise(&PropertyChangedArgs::from(Model::ZOOM));
+            assert_eq!(view.heard(), ["title"]);
+            assert!(!manager.remove_registration(&model, Model::ZOOM, id));
+            assert!(manager.remove_registration(&model, Model::TITLE, id));
+            let _guard = manager.subscribe(&model, Model::ZOOM, &view);
+            assert!(manager.remove_listener(&model, Model::ZOOM, &view));
+        }
+
+        #[test]
+        fn one_table_whichever_api_registered() {
+            // A model type of this test alone: `current()` is shared by every test of the binary.
+            #[derive(Default)]
+            struct Document {
+                changed: Event<PropertyChangedArgs>,
+            }
+            impl NotifyPropertyChanged for Document {
+                fn property_changed(&self) -> &Event<PropertyChangedArgs> {
+                    &self.changed
+                }
+            }
+            #[derive(Default)]
+            struct Pane(AtomicUsize);
+            impl WeakEventListener<PropertyChanged<Document>> for Pane {
+                fn receive_weak_event(&self, _: &Document, _: &PropertyChangedArgs) {
+                    self.0.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            let properties = PropertyChangedManager::<Document>::current();
+            let kind = WeakEventManager::<PropertyChanged<Document>>::current();
+            let doc = P::new(Document::default());
+            let pane = P::new(Pane::default());
+            let bag = DisposeBag::new();
+            properties.add_listener(&doc, "title", &pane);
+            kind.add_listener(&doc, &pane); // all properties
+            bag.listen_to::<PropertyChanged<Document>, _>(&doc, &pane); // all properties
+            bag.listen_to_property(&doc, "zoom", &pane);
+            assert_eq!(properties.listener_count(&doc, ALL_PROPERTIES), 2);
+            assert_eq!(kind.listener_count(&doc), 4);
+            let (a, b) = (properties.stats(), kind.stats());
+            assert_eq!((a.sources, a.registrations), (1, 4));
+            assert_eq!((b.sources, b.registrations), (1, 4));
+            let report = weak_events::report();
+            let row = report
+                .rows
+                .iter()
+                .find(|row| row.event.ends_with("PropertyChanged<builtin::FLAVOUR::one_table_whichever_api_registered::Document>".replace("FLAVOUR", FLAVOUR).as_str()))
+                .expect("a row for the kind");
+            assert_eq!((row.managers, row.sources, row.registrations), (1, 1, 4));
+            doc.changed.raise(&PropertyChangedArgs::of("title"));
+            assert_eq!(pane.0.load(Ordering::SeqCst), 3, "title and the two all-properties");
+            drop(bag);
+            assert_eq!(kind.listener_count(&doc), 2, "the bag's two went with it");
+        }
     };
 }
 
@@ -444,12 +559,14 @@ macro_rules! collection_suite {
 mod shared {
     use std::sync::{Arc as P, Weak as W};
     use weak_events::{
-        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
-        NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
-        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
+        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, DisposeBag,
+        Event, NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
+        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, WeakEventManager,
+        ALL_PROPERTIES,
     };
 
     const WAITING: CleanupMode = CleanupMode::Manual;
+    const FLAVOUR: &str = "shared";
     const PRUNES_IN_PLACE: bool = false;
 
     property_suite!();
@@ -486,12 +603,14 @@ mod shared {
 mod unsync {
     use std::rc::{Rc as P, Weak as W};
     use weak_events::unsync::{
-        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
-        NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
-        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, ALL_PROPERTIES,
+        CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, DisposeBag,
+        Event, NotifyCollectionChanged, NotifyPropertyChanged, ObservableVec, PropertyChanged,
+        PropertyChangedArgs, PropertyChangedManager, WeakEventListener, WeakEventManager,
+        ALL_PROPERTIES,
     };
 
     const WAITING: CleanupMode = CleanupMode::Idle;
+    const FLAVOUR: &str = "unsync";
     const PRUNES_IN_PLACE: bool = true;
 
     property_suite!();

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::unsync::{NotifyPropertyChanged, PropertyChanged, PropertyChangedManager};
 use crate::unsync::{Subscription, WeakEvent, WeakEventListener, WeakEventManager};
 use crate::DisposeKey;
 
