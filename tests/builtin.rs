@@ -291,9 +291,10 @@ macro_rules! property_suite {
             assert_eq!(manager.listener_count(&model, "title"), 3, "the unguarded stay");
         }
 
+        weak_events::property_keys!(Model { TITLE = "title", ZOOM = "zoom" });
+
         #[test]
         fn typed_keys_are_accepted_wherever_a_name_is() {
-            weak_events::property_keys!(Model { TITLE = "title", ZOOM = "zoom" });
             let manager = manager();
             let model = Model::new();
             let view = View::new();
