@@ -452,3 +452,71 @@ mod register_profiling {
         register(bencher, true);
     }
 }
+
+/// `ObservableVec::retain` removing every other item of 10,000 (one `Reset` with the 5,000 left,
+/// delivered to one listener), against the floor: `Vec::retain` on the same items plus one
+/// delivery of that change (a copy of the items left, handed to a call).
+#[divan::bench_group(sample_count = 100, min_time = 0.3, max_time = 2)]
+mod retain_half {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use weak_events::{CollectionChange, NotifyCollectionChanged, ObservableVec};
+
+    const ITEMS: u64 = 10_000;
+
+    #[divan::bench]
+    fn observable_vec(bencher: Bencher) {
+        bencher
+            .with_inputs(|| {
+                let list = ObservableVec::from((0..ITEMS).collect::<Vec<u64>>());
+                let calls = Arc::new(AtomicUsize::new(0));
+                let seen = Arc::clone(&calls);
+                let token =
+                    list.collection_changed()
+                        .subscribe(move |change: &CollectionChange<u64>| {
+                            black_box(change);
+                            seen.fetch_add(1, Ordering::Relaxed);
+                        });
+                (list, calls, token)
+            })
+            .bench_local_values(|(list, calls, token)| {
+                list.retain(|n| n % 2 == 0);
+                assert_eq!(calls.load(Ordering::Relaxed), 1, "one change");
+                (list, token)
+            });
+    }
+
+    #[divan::bench]
+    fn floor_vec_retain_and_one_delivery(bencher: Bencher) {
+        let deliver = |change: &CollectionChange<u64>| {
+            black_box(change);
+        };
+        bencher
+            .with_inputs(|| (0..ITEMS).collect::<Vec<u64>>())
+            .bench_local_values(|mut items| {
+                items.retain(|n| n % 2 == 0);
+                deliver(&CollectionChange::Reset {
+                    items: items.clone(),
+                });
+                items
+            });
+    }
+
+    /// The same floor with the items behind one `Arc` each, as `ObservableVec` stores them (so
+    /// that no item is cloned or dropped under its lock): removing an item frees it.
+    #[divan::bench]
+    fn floor_vec_arc_retain_and_one_delivery(bencher: Bencher) {
+        let deliver = |change: &CollectionChange<u64>| {
+            black_box(change);
+        };
+        bencher
+            .with_inputs(|| (0..ITEMS).map(Arc::new).collect::<Vec<Arc<u64>>>())
+            .bench_local_values(|mut items| {
+                items.retain(|n| **n % 2 == 0);
+                deliver(&CollectionChange::Reset {
+                    items: items.iter().map(|n| **n).collect(),
+                });
+                items
+            });
+    }
+}

@@ -1,9 +1,11 @@
 //! Change notification between a model and the views that watch it, with nothing to unsubscribe.
 //!
-//! A document model has properties (`title`, `zoom`) and a collection (`pages`). Views open,
-//! watch what they show, and close without unsubscribing. The built-in property-changed and
-//! collection-changed managers hold them weakly: a closed view is freed at once, never called
-//! again, and pruned by the next cleanup pass.
+//! A document model has properties (`title`, `zoom`, named by typed keys the compiler checks)
+//! and a collection (`pages`). Views open, watch what they show, and close without
+//! unsubscribing. The page list mirrors the pages with `CollectionChange::apply_to`, one line
+//! per change. The built-in property-changed and collection-changed managers hold the views
+//! weakly: a closed view is freed at once, never called again, and pruned by the next cleanup
+//! pass.
 //!
 //! ```text
 //! cargo run --example view_model
@@ -13,8 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use weak_events::{
-    CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager, Event,
-    NotifyPropertyChanged, ObservableVec, PropertyChanged, PropertyChangedArgs,
+    property_keys, CleanupMode, CollectionChange, CollectionChanged, CollectionChangedManager,
+    Event, NotifyPropertyChanged, ObservableVec, PropertyChanged, PropertyChangedArgs,
     PropertyChangedManager, WeakEventListener,
 };
 
@@ -33,24 +35,32 @@ impl NotifyPropertyChanged for Document {
     }
 }
 
+// The model's property names, checked by the compiler: `Document::TITEL` does not compile.
+property_keys!(Document {
+    TITLE = "title",
+    ZOOM = "zoom",
+});
+
 impl Document {
     fn set_title(&self, title: &str) {
         *self.title.lock().unwrap() = title.to_owned();
-        self.changed.raise(&PropertyChangedArgs::of("title"));
+        self.changed.raise(&Document::TITLE.changed());
     }
 
     fn set_zoom(&self, zoom: u32) {
         *self.zoom.lock().unwrap() = zoom;
-        self.changed.raise(&PropertyChangedArgs::of("zoom"));
+        self.changed.raise(&Document::ZOOM.changed());
     }
 }
 
 static VIEWS_ALIVE: AtomicUsize = AtomicUsize::new(0);
 
-/// A view: a title bar, a zoom slider, a page list... each watches what it shows.
+/// A view: a title bar, a zoom slider, a page list... each watches what it shows; a list view
+/// keeps its rows.
 struct View {
     name: String,
     updates: AtomicUsize,
+    rows: Mutex<Vec<String>>,
 }
 
 impl View {
@@ -59,6 +69,7 @@ impl View {
         Arc::new(View {
             name,
             updates: AtomicUsize::new(0),
+            rows: Mutex::new(Vec::new()),
         })
     }
 }
@@ -85,9 +96,10 @@ impl WeakEventListener<PropertyChanged<Document>> for View {
 impl WeakEventListener<CollectionChanged<ObservableVec<String>>> for View {
     fn receive_weak_event(&self, _: &ObservableVec<String>, change: &CollectionChange<String>) {
         self.updates.fetch_add(1, Ordering::SeqCst);
-        if let CollectionChange::Add { index, items } = change {
-            println!("  {} inserts {items:?} at row {index}", self.name);
-        }
+        let mut rows = self.rows.lock().unwrap();
+        // One line keeps the rows equal to the pages, whatever the change.
+        assert!(change.apply_to(&mut rows), "changes arrive in order");
+        println!("  {} shows rows {rows:?}", self.name);
     }
 }
 
@@ -101,13 +113,17 @@ fn main() {
     let title_bar = View::open("title bar".into());
     let slider = View::open("zoom slider".into());
     let page_list = View::open("page list".into());
-    properties.add_listener(&doc, "title", &title_bar);
-    properties.add_listener(&doc, "zoom", &slider);
+    properties.add_listener(&doc, Document::TITLE, &title_bar);
+    properties.add_listener(&doc, Document::ZOOM, &slider);
     collections.add_listener(&doc.pages, &page_list);
 
     doc.set_title("Draft");
     doc.set_zoom(150);
-    doc.pages.push("cover".into());
+    doc.pages
+        .extend(["cover".to_owned(), "intro".to_owned(), "draft".to_owned()]);
+    doc.pages.retain(|page| page != "draft");
+    doc.pages.replace_range(1..2, ["preface".to_owned()]);
+    assert_eq!(*page_list.rows.lock().unwrap(), doc.pages.to_vec());
 
     println!("\nthe page list and the title bar close; nobody unsubscribes them:");
     let closed_updates =

@@ -133,7 +133,7 @@ pub use cleanup::{
 };
 pub use collection::{
     CollectionChange, CollectionChanged, CollectionChangedManager, NotifyCollectionChanged,
-    ObservableVec,
+    ObservableVec, SnapshotIter, VecSnapshot,
 };
 pub use diagnostics::{
     report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,

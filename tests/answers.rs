@@ -149,9 +149,10 @@ impl Mirror {
                 true
             }
             CollectionChange::Replace { index, old, new }
-                if *index < items.len() && items[*index] == old[0] =>
+                if index + old.len() <= items.len()
+                    && items[*index..index + old.len()] == old[..] =>
             {
-                items[*index] = new[0];
+                items.splice(*index..index + old.len(), new.iter().copied());
                 true
             }
             CollectionChange::Move {
@@ -163,8 +164,8 @@ impl Mirror {
                 items.insert(*to, item);
                 true
             }
-            CollectionChange::Reset => {
-                items.clear();
+            CollectionChange::Reset { items: all } => {
+                *items = all.clone();
                 true
             }
             _ => false,
@@ -251,20 +252,28 @@ fn listeners_see_changes_from_two_threads_in_the_order_they_were_applied() {
             std::thread::spawn(move || {
                 let mut rng = common::Rng(0x9E37_79B9 + u64::from(t));
                 for i in 0..2_000 {
-                    match rng.next() % 6 {
-                        0..=2 => list.push(t * 100_000 + i),
-                        3 => {
+                    match rng.next() % 10 {
+                        0..=3 => list.push(t * 100_000 + i),
+                        4 => {
                             list.remove(0);
                         }
-                        4 => {
+                        5 => {
                             list.set(0, i);
                         }
-                        _ => {
+                        6 => {
                             let len = list.len();
                             if len > 1 {
                                 list.move_item(len - 1, 0);
                             }
                         }
+                        7 => {
+                            // Ranges checked against a length another thread may change: an
+                            // out-of-bounds answer is a `None`, never a corrupted list.
+                            let _ = list.remove_range(1..3);
+                            let _ = list.replace_range(0..1, [i, i + 1]);
+                        }
+                        8 => list.truncate(list.len().saturating_sub(1)),
+                        _ => list.retain(|n| n % 7 != 0),
                     }
                 }
             })

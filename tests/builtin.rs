@@ -429,7 +429,7 @@ macro_rules! collection_suite {
                         to: 2,
                         items: vec!['y']
                     },
-                    Reset,
+                    Reset { items: vec![] },
                 ]
             );
         }
@@ -477,37 +477,116 @@ macro_rules! collection_suite {
             assert!(list.is_empty());
         }
 
-        #[test]
-        fn re_entrant_changes_reach_every_listener_in_the_order_applied() {
-            /// Applies each change to its own copy.
-            #[derive(Default)]
-            struct Mirror(Mutex<Vec<char>>);
-            impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for Mirror {
-                fn receive_weak_event(
-                    &self,
-                    _: &ObservableVec<char>,
-                    change: &CollectionChange<char>,
-                ) {
-                    let mut rows = self.0.lock().unwrap();
-                    match change {
-                        CollectionChange::Add { index, items } => {
-                            rows.splice(*index..*index, items.iter().copied());
-                        }
-                        CollectionChange::Remove { index, items } => {
-                            rows.drain(*index..*index + items.len());
-                        }
-                        CollectionChange::Replace { index, new, .. } => {
-                            rows.splice(*index..*index + new.len(), new.iter().copied());
-                        }
-                        CollectionChange::Move { from, to, items } => {
-                            let moved: Vec<char> = rows.drain(*from..*from + items.len()).collect();
-                            rows.splice(*to..*to, moved);
-                        }
-                        CollectionChange::Reset => rows.clear(),
-                    }
+        /// Applies each change it hears to its own copy with `apply_to`, and counts the
+        /// changes that did not fit and those of each kind.
+        #[derive(Default)]
+        struct Mirror {
+            rows: Mutex<Vec<char>>,
+            misfits: AtomicUsize,
+            removes: AtomicUsize,
+            resets: AtomicUsize,
+        }
+
+        impl Mirror {
+            fn rows(&self) -> Vec<char> {
+                self.rows.lock().unwrap().clone()
+            }
+        }
+
+        impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for Mirror {
+            fn receive_weak_event(&self, _: &ObservableVec<char>, change: &CollectionChange<char>) {
+                match change {
+                    CollectionChange::Remove { .. } => self.removes.fetch_add(1, Ordering::SeqCst),
+                    CollectionChange::Reset { .. } => self.resets.fetch_add(1, Ordering::SeqCst),
+                    _ => 0,
+                };
+                if !change.apply_to(&mut self.rows.lock().unwrap()) {
+                    self.misfits.fetch_add(1, Ordering::SeqCst);
                 }
             }
-            /// On each of the first pushes it hears, pushes an echo (upper case), re-entrantly.
+        }
+
+        #[test]
+        fn every_range_operation_keeps_an_apply_to_mirror_equal() {
+            let manager = CollectionChangedManager::<ObservableVec<char>>::with_cleanup(WAITING);
+            let list = P::new(ObservableVec::from(vec!['a', 'b']));
+            let mirror = P::new(Mirror::default());
+            *mirror.rows.lock().unwrap() = list.to_vec();
+            manager.add_listener(&list, &mirror);
+            let check = |what: &str| {
+                assert_eq!(mirror.rows(), list.to_vec(), "after {what}");
+                assert_eq!(mirror.misfits.load(Ordering::SeqCst), 0, "after {what}");
+            };
+            list.extend("cdefghijklmnop".chars());
+            check("extend");
+            assert_eq!(list.pop(), Some('p'));
+            check("pop");
+            assert_eq!(list.remove_range(2..5), Some(vec!['c', 'd', 'e']));
+            check("remove_range");
+            assert_eq!(list.remove_range(3..3), Some(vec![]), "empty: no change");
+            assert_eq!(list.remove_range(10..40), None, "out of bounds: no change");
+            assert_eq!(
+                list.replace_range(1..3, ['X', 'Y', 'Z']),
+                Some(vec!['b', 'f'])
+            );
+            check("replace_range, longer");
+            assert_eq!(list.replace_range(0..0, ['0']), Some(vec![]));
+            check("replace_range, an insertion");
+            assert_eq!(list.replace_range(0..2, []), Some(vec!['0', 'a']));
+            check("replace_range, a removal");
+            assert_eq!(
+                list.replace_range(2..2, []),
+                Some(vec![]),
+                "nothing: no change"
+            );
+            list.truncate(8);
+            check("truncate");
+            list.truncate(100);
+            let removes = mirror.removes.load(Ordering::SeqCst);
+            list.retain(|c| *c != 'Y' && *c != 'i');
+            check("retain, two runs");
+            assert_eq!(
+                mirror.removes.load(Ordering::SeqCst),
+                removes + 2,
+                "a Remove per run"
+            );
+            list.extend("qrstuvwxyz".chars());
+            list.retain(|c| !"qsuwy".contains(*c));
+            check("retain, five runs");
+            assert_eq!(
+                mirror.resets.load(Ordering::SeqCst),
+                1,
+                "more than four runs: a Reset"
+            );
+            assert!(list.move_item(0, 3));
+            assert!(list.set(2, '*').is_some());
+            assert!(list.insert(1, '+'));
+            assert!(list.remove(0).is_some());
+            check("the single-item changes");
+            list.clear();
+            check("clear");
+            assert_eq!(mirror.resets.load(Ordering::SeqCst), 2);
+        }
+
+        #[test]
+        fn retain_decides_on_the_items_it_saw() {
+            // `keep` pushes an item on its first call (re-entrantly, or as another thread would):
+            // the new item was not seen, so it stays; the others go by their flags.
+            let list = P::new(ObservableVec::from(vec![1, 2, 3, 4]));
+            let pushed = std::cell::Cell::new(false);
+            list.retain(|n| {
+                if !pushed.replace(true) {
+                    list.push(100);
+                }
+                n % 2 == 0
+            });
+            assert_eq!(list.to_vec(), [2, 4, 100]);
+        }
+
+        #[test]
+        fn re_entrant_changes_reach_every_listener_in_the_order_applied() {
+            /// On each of the first pushes it hears, pushes an echo (upper case) and removes a
+            /// range, re-entrantly.
             struct Echo(Mutex<usize>);
             impl WeakEventListener<CollectionChanged<ObservableVec<char>>> for Echo {
                 fn receive_weak_event(
@@ -527,6 +606,10 @@ macro_rules! collection_suite {
                                 before + 1,
                                 "a re-entrant change applies at once"
                             );
+                            if before > 6 {
+                                assert!(list.remove_range(0..2).is_some());
+                                list.retain(|c| *c != '*');
+                            }
                         }
                     }
                 }
@@ -544,14 +627,16 @@ macro_rules! collection_suite {
                 if i % 4 == 3 {
                     assert!(list.move_item(0, list.len() - 1));
                     assert!(list.set(1, '*').is_some());
-                    assert!(list.remove(2).is_some());
+                    assert!(list.replace_range(2..3, ['#', '#']).is_some());
+                    list.truncate(list.len() - 1);
                 }
             }
             assert_eq!(*echo.0.lock().unwrap(), 0, "the echoes happened");
             let truth = list.to_vec();
-            assert_eq!(truth.len(), 14 + 10 - 3);
-            assert_eq!(*before.0.lock().unwrap(), truth);
-            assert_eq!(*after.0.lock().unwrap(), truth);
+            for mirror in [&before, &after] {
+                assert_eq!(mirror.misfits.load(Ordering::SeqCst), 0);
+                assert_eq!(mirror.rows(), truth);
+            }
         }
     };
 }

@@ -55,12 +55,14 @@ mod manager;
 mod property;
 mod subscription;
 
+pub use crate::SnapshotIter;
 pub use crate::{CollectionChange, DisposeKey, PropertyChangedArgs, ALL_PROPERTIES};
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};
 pub use collection::{
     CollectionChanged, CollectionChangedManager, NotifyCollectionChanged, ObservableVec,
+    VecSnapshot,
 };
 pub use dispatch::{
     Bridge, Bridged, Dispatcher, DispatcherGone, DispatcherHandle, DispatcherStats,
