@@ -240,6 +240,85 @@
 //! the waker, and drain from the closure it runs (a thread-local holds the dispatcher, as with
 //! glib).
 //!
+//! # View models: properties and collections
+//!
+//! A view model notifies through two built-in kinds. Its properties: it owns an
+//! [`Event`](crate::Event) of [`PropertyChangedArgs`](crate::PropertyChangedArgs), implements
+//! [`NotifyPropertyChanged`](crate::NotifyPropertyChanged), and names its properties with
+//! [`property_keys!`](crate::property_keys), so a view that watches `Document::TITEL` does not
+//! compile (string names stay for names made at run time: rows, cells). Views register with
+//! [`PropertyChangedManager`](crate::PropertyChangedManager), per property, in every form
+//! [`WeakEventManager`](crate::WeakEventManager) has; a change of `title` costs what `title`'s
+//! listeners cost, however many other properties are watched. Its collections: an
+//! [`ObservableVec`](crate::ObservableVec) raises a [`CollectionChange`](crate::CollectionChange)
+//! per change (ranges included), and a list view mirrors it with
+//! [`apply_to`](crate::CollectionChange::apply_to), one line per change, exact even when a
+//! listener or another thread changes the list while a change is being delivered (a `Reset`
+//! carries the contents as of that change). A view that owns its subscriptions keeps them in a
+//! [`DisposeBag`](crate::DisposeBag) field, so closing it ends them all; the weak references
+//! catch the views nobody closes.
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! use weak_events::{
+//!     property_keys, CollectionChange, CollectionChanged, CollectionChangedManager, DisposeBag,
+//!     Event, NotifyPropertyChanged, ObservableVec, PropertyChanged, PropertyChangedArgs,
+//!     WeakEventListener, WeakEventManager,
+//! };
+//!
+//! #[derive(Default)]
+//! struct Document {
+//!     changed: Event<PropertyChangedArgs>,
+//!     title: Mutex<String>,
+//!     pages: Arc<ObservableVec<String>>,
+//! }
+//! impl NotifyPropertyChanged for Document {
+//!     fn property_changed(&self) -> &Event<PropertyChangedArgs> { &self.changed }
+//! }
+//! property_keys!(Document { TITLE = "title" });
+//! impl Document {
+//!     fn set_title(&self, title: &str) {
+//!         *self.title.lock().unwrap() = title.into(); // released before raising
+//!         self.changed.raise(&Document::TITLE.changed());
+//!     }
+//! }
+//!
+//! /// A page list: its rows mirror the document's pages.
+//! #[derive(Default)]
+//! struct PageList { rows: Mutex<Vec<String>>, caption: Mutex<String>, bag: DisposeBag }
+//! impl WeakEventListener<CollectionChanged<ObservableVec<String>>> for PageList {
+//!     fn receive_weak_event(&self, _: &ObservableVec<String>, change: &CollectionChange<String>) {
+//!         assert!(change.apply_to(&mut self.rows.lock().unwrap()));
+//!     }
+//! }
+//! impl WeakEventListener<PropertyChanged<Document>> for PageList {
+//!     fn receive_weak_event(&self, doc: &Document, _: &PropertyChangedArgs) {
+//!         *self.caption.lock().unwrap() = doc.title.lock().unwrap().clone();
+//!     }
+//! }
+//!
+//! let doc = Arc::new(Document::default());
+//! let view = Arc::new(PageList::default());
+//! view.bag.listen_to_property(&doc, Document::TITLE, &view);
+//! view.bag.listen_to::<CollectionChanged<ObservableVec<String>>, _>(&doc.pages, &view);
+//!
+//! doc.set_title("Draft");
+//! doc.pages.extend(["cover".to_owned(), "notes".to_owned(), "index".to_owned()]);
+//! doc.pages.retain(|page| page != "notes");
+//! doc.pages.replace_range(0..1, ["title page".to_owned()]);
+//! assert_eq!(*view.rows.lock().unwrap(), doc.pages.to_vec());
+//! assert_eq!(*view.caption.lock().unwrap(), "Draft");
+//!
+//! view.bag.dispose(); // the view closes: both subscriptions end now
+//! let pages = CollectionChangedManager::<ObservableVec<String>>::current();
+//! assert_eq!(pages.listener_count(&doc.pages), 0);
+//! assert_eq!(WeakEventManager::<PropertyChanged<Document>>::current().listener_count(&doc), 0);
+//! ```
+//!
+//! The property manager has no static forms (a property change always has a model), and the
+//! collection manager is a [`WeakEventManager`](crate::WeakEventManager) of its kind, so it has
+//! them all. The same types exist for `Rc` models in [`unsync`](crate::unsync).
+//!
 //! # Leak hunting
 //!
 //! - Every registration knows the line that made it (`#[track_caller]`, in release builds too):
