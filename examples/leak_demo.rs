@@ -390,33 +390,17 @@ fn profile_forgotten_removal() {
     let forgetful = View::open(&counters);
     manager.add_listener(&bus, &forgetful); // the forgotten removal
     drop(tidy);
-    let left = mark.stop();
+    let profile = mark.stop();
     println!("\ndispose profiling: a tidy view and a forgetful one open and close");
     println!(
-        "  registrations made since the mark and still registered: {}",
-        left.len()
+        "  registrations made since the mark and never removed: {} alive, {} forgotten",
+        profile.alive(),
+        profile.forgotten()
     );
-    for undisposed in &left {
-        // The creation site needs no debug info: every registration records its caller's line.
-        let place = undisposed.site;
-        println!(
-            "  - {} listening to {} (receiver {}), registered at {place}",
-            undisposed
-                .receiver
-                .rsplit("::")
-                .next()
-                .unwrap_or(undisposed.receiver),
-            undisposed
-                .event
-                .rsplit("::")
-                .next()
-                .unwrap_or(undisposed.event),
-            if undisposed.receiver_alive {
-                "alive"
-            } else {
-                "dead"
-            },
-        );
+    // One line per creation site; the site needs no debug info (every registration records
+    // its caller's line), the backtraces (`profile.with_backtraces()`) do.
+    for row in &profile.rows {
+        println!("  - {row}");
     }
     drop(forgetful);
     growth_warning();

@@ -1,10 +1,12 @@
 //! Ownership helpers: a dispose bag (Grist's `Disposable`) that also remembers what
 //! its owner listens to (Backbone's `listenTo`/`stopListening`).
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::DerefMut;
-use std::sync::{Arc, PoisonError};
+use std::panic::Location;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::panic::FirstPanic;
 use crate::{NotifyPropertyChanged, PropertyChanged, PropertyChangedManager};
@@ -184,8 +186,13 @@ macro_rules! dispose_flavour {
 
             /// Takes ownership of `item`, to dispose it with the bag; returns its key.
             ///
-            /// If the bag is already disposed, `item` is disposed at once and the answer is `None`:
-            /// nothing is silently kept.
+            /// If the bag is already disposed, `item` is disposed at once, the answer is
+            /// [`Ownership::DisposedAtOnce`](crate::Ownership::DisposedAtOnce) naming where the bag
+            /// was disposed, and an
+            /// [`AddedAfterDispose`](crate::AddedAfterDispose) warning goes to the hook set with
+            /// [`set_added_after_dispose_hook`](crate::set_added_after_dispose_hook): nothing is
+            /// silently kept, and nothing is silently lost (IntelliJ's `Disposer` rule for a
+            /// disposed parent).
             ///
             /// # Examples
             ///
@@ -198,18 +205,26 @@ macro_rules! dispose_flavour {
             /// bag.dispose();
             #[doc = concat!(" let ran = ", stringify!($Ptr), "::new(AtomicBool::new(false));")]
             #[doc = concat!(" let flag = ", stringify!($Ptr), "::clone(&ran);")]
-            /// assert!(bag.auto_dispose(OnDispose(move || flag.store(true, Ordering::SeqCst))).is_none());
+            /// let answer = bag.auto_dispose(OnDispose(move || flag.store(true, Ordering::SeqCst)));
             /// assert!(ran.load(Ordering::SeqCst), "disposed at once");
+            /// let disposed_at = answer.refused().and_then(|refused| refused.disposed_at);
+            /// let disposed_at = disposed_at.expect("refused, and disposed by a `dispose` call");
+            /// assert_eq!(disposed_at.line(), line!() - 6, "and it says where the bag was disposed");
             /// ```
-            pub fn auto_dispose<T: Dispose>(&self, item: T) -> Option<DisposeKey<T>> {
+            #[track_caller]
+            pub fn auto_dispose<T: Dispose>(
+                &self,
+                item: T,
+            ) -> $crate::Ownership<T> {
                 let source = (&item as &dyn ::std::any::Any)
                     .downcast_ref::<Subscription>()
                     .map(Subscription::source_key);
                 let mut inner = self.lock();
                 if inner.disposed {
+                    let disposed_at = inner.disposed_at;
                     drop(inner);
                     Box::new(item).dispose();
-                    return None;
+                    return $crate::Ownership::DisposedAtOnce($crate::dispose::added_after_dispose::<T>(disposed_at));
                 }
                 let key = crate::sync::next_id();
                 inner.insert(Item {
@@ -217,7 +232,7 @@ macro_rules! dispose_flavour {
                     source,
                     value: Box::new(item),
                 });
-                Some($crate::dispose::DisposeKey::new(key))
+                $crate::Ownership::Kept($crate::dispose::DisposeKey::new(key))
             }
 
             fn take(&self, key: u64) -> Option<Item> {
@@ -300,14 +315,22 @@ macro_rules! dispose_flavour {
             /// bag.dispose(); // a no-op
             /// assert!(bag.is_disposed());
             /// ```
+            #[track_caller]
             pub fn dispose(&self) {
-                $crate::dispose::dispose_in_reverse(self.take_all(), $crate::dispose::Unwinding::Resume, dispose_owned);
+                let at = $crate::dispose::disposal_site(::std::panic::Location::caller());
+                let items = self.take_all(Some(at));
+                $crate::dispose::disposing_at(at, || {
+                    $crate::dispose::dispose_in_reverse(items, $crate::dispose::Unwinding::Resume, dispose_owned)
+                });
             }
 
-            /// Marks the bag disposed and takes its items out.
-            fn take_all(&self) -> Vec<Item> {
+            /// Marks the bag disposed (by a call at `at`, or by its drop) and takes its items out.
+            fn take_all(&self, at: Option<&'static ::std::panic::Location<'static>>) -> Vec<Item> {
                 let mut inner = self.lock();
-                inner.disposed = true;
+                if !inner.disposed {
+                    inner.disposed = true;
+                    inner.disposed_at = at;
+                }
                 inner.take_all()
             }
 
@@ -355,7 +378,8 @@ macro_rules! dispose_flavour {
             /// [`subscribe`](WeakEventManager::subscribe) to [`auto_dispose`](Self::auto_dispose): the
             /// bag remembers subscriptions however they were made.
             ///
-            /// Returns `None` if the bag is disposed (the subscription is then removed at once).
+            /// [`Ownership::DisposedAtOnce`](crate::Ownership::DisposedAtOnce) if the bag is
+            /// disposed (the subscription is then removed at once).
             ///
             /// The kind is a type parameter: name it with a turbofish, `listen_to::<SettingChanged, _>`
             /// (the `_` is the listener's type). Rust cannot infer it from the arguments when the
@@ -383,7 +407,7 @@ macro_rules! dispose_flavour {
                 &self,
                 source: &$Ptr<E::Source>,
                 listener: &$Ptr<L>,
-            ) -> Option<DisposeKey<Subscription>>
+            ) -> $crate::Ownership<Subscription>
             where
                 E: WeakEvent,
                 L: WeakEventListener<E> + ?Sized + 'static,
@@ -422,7 +446,7 @@ macro_rules! dispose_flavour {
                 &self,
                 source: &$Ptr<E::Source>,
                 listener: &$Ptr<L>,
-            ) -> Option<DisposeKey<Subscription>>
+            ) -> $crate::Ownership<Subscription>
             where
                 E: WeakEvent,
                 L: WeakEventListener<E> + ?Sized + 'static,
@@ -432,8 +456,8 @@ macro_rules! dispose_flavour {
 
             /// [`listen_to`](Self::listen_to) for one property of a model: subscribes `listener` to
             /// changes of `property` through `PropertyChangedManager::<S>::current()` and keeps the
-            /// subscription in the bag. `None` if the bag is disposed (the subscription is then
-            /// removed at once).
+            /// subscription in the bag. [`Ownership::DisposedAtOnce`](crate::Ownership::DisposedAtOnce)
+            /// if the bag is disposed (the subscription is then removed at once).
             ///
             /// # Examples
             ///
@@ -466,7 +490,7 @@ macro_rules! dispose_flavour {
                 source: &$Ptr<S>,
                 property: impl $crate::PropertyName<S>,
                 listener: &$Ptr<L>,
-            ) -> Option<$crate::DisposeKey<Subscription>>
+            ) -> $crate::Ownership<Subscription>
             where
                 S: NotifyPropertyChanged + ?Sized,
                 L: WeakEventListener<PropertyChanged<S>> + ?Sized + 'static,
@@ -557,7 +581,7 @@ macro_rules! dispose_flavour {
             /// [`dispose`](DisposeBag::dispose), unless the thread is already unwinding from another
             /// panic: then it is dropped (a second panic would abort the process).
             fn drop(&mut self) {
-                let items = self.take_all();
+                let items = self.take_all(None);
                 let unwinding = if std::thread::panicking() {
                     $crate::dispose::Unwinding::Swallow } else { $crate::dispose::Unwinding::Resume };
                 $crate::dispose::dispose_in_reverse(items, unwinding, dispose_owned);
@@ -702,6 +726,8 @@ pub(crate) struct BagContents<V> {
     pub(crate) items: FxMap<u64, BagItem<V>>,
     pub(crate) by_source: FxMap<usize, Vec<u64>>,
     pub(crate) disposed: bool,
+    /// Where `dispose` was called, if it was (not the drop).
+    pub(crate) disposed_at: Option<&'static Location<'static>>,
 }
 
 impl<V> BagContents<V> {
@@ -738,6 +764,7 @@ impl<V> Default for BagContents<V> {
             items: FxMap::default(),
             by_source: FxMap::default(),
             disposed: false,
+            disposed_at: None,
         }
     }
 }
@@ -777,4 +804,267 @@ pub(crate) fn dispose_in_reverse<V>(
         Unwinding::Swallow => panics.discard(),
     }
     removed
+}
+
+/// What a bag did with an item handed to [`DisposeBag::auto_dispose`] (or made by `listen_to`):
+/// kept it, under a key; or, the bag being disposed already, disposed it at once, and said
+/// where the bag was disposed (also to the hook of [`set_added_after_dispose_hook`]).
+///
+/// Not `#[must_use]`: handing a bag an item and moving on is the common case, and a refusal is
+/// reported to the hook anyway; look at the answer where it matters.
+///
+/// # Examples
+///
+/// ```
+/// use weak_events::{DisposeBag, OnDispose, Ownership};
+///
+/// let bag = DisposeBag::new();
+/// let kept = bag.auto_dispose(OnDispose(|| {}));
+/// assert!(kept.is_kept());
+/// bag.dispose();
+/// match bag.auto_dispose(OnDispose(|| {})) {
+///     Ownership::Kept(_) => unreachable!("the bag is disposed"),
+///     Ownership::DisposedAtOnce(refused) => assert!(refused.disposed_at.is_some()),
+/// }
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ownership<T> {
+    /// The bag keeps the item, under this key.
+    Kept(DisposeKey<T>),
+    /// The bag was already disposed: the item was disposed at once.
+    DisposedAtOnce(AlreadyDisposed),
+}
+
+impl<T> Ownership<T> {
+    /// Whether the bag kept the item.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let bag = weak_events::DisposeBag::new();
+    /// assert!(bag.auto_dispose(weak_events::OnDispose(|| {})).is_kept());
+    /// ```
+    pub fn is_kept(&self) -> bool {
+        matches!(self, Ownership::Kept(_))
+    }
+
+    /// The item's key, if the bag kept it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{DisposeBag, OnDispose};
+    /// let bag = DisposeBag::new();
+    /// let key = bag.auto_dispose(OnDispose(|| {})).key().expect("kept");
+    /// assert!(bag.dispose_discard(key));
+    /// ```
+    pub fn key(self) -> Option<DisposeKey<T>> {
+        match self {
+            Ownership::Kept(key) => Some(key),
+            Ownership::DisposedAtOnce(_) => None,
+        }
+    }
+
+    /// Why the bag did not keep the item, if it did not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{DisposeBag, OnDispose};
+    /// let bag = DisposeBag::new();
+    /// bag.dispose();
+    /// assert!(bag.auto_dispose(OnDispose(|| {})).refused().is_some());
+    /// ```
+    pub fn refused(self) -> Option<AlreadyDisposed> {
+        match self {
+            Ownership::Kept(_) => None,
+            Ownership::DisposedAtOnce(refused) => Some(refused),
+        }
+    }
+
+    /// The answer as a `Result`, for `?`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{AlreadyDisposed, DisposeBag, OnDispose};
+    /// fn own(bag: &DisposeBag) -> Result<(), AlreadyDisposed> {
+    ///     bag.auto_dispose(OnDispose(|| {})).into_result()?;
+    ///     Ok(())
+    /// }
+    /// let bag = DisposeBag::new();
+    /// assert!(own(&bag).is_ok());
+    /// bag.dispose();
+    /// assert!(own(&bag).is_err());
+    /// ```
+    pub fn into_result(self) -> Result<DisposeKey<T>, AlreadyDisposed> {
+        match self {
+            Ownership::Kept(key) => Ok(key),
+            Ownership::DisposedAtOnce(refused) => Err(refused),
+        }
+    }
+}
+
+impl<T> Clone for Ownership<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Ownership<T> {}
+
+/// Why a bag did not keep an item ([`Ownership::DisposedAtOnce`]): it was already disposed, so
+/// the item was disposed at once; `disposed_at` is where the bag's
+/// [`dispose`](DisposeBag::dispose) was called (`None`: the bag was being dropped).
+///
+/// # Examples
+///
+/// ```
+/// use weak_events::{DisposeBag, OnDispose};
+///
+/// let bag = DisposeBag::new();
+/// bag.dispose();
+/// let refused = bag.auto_dispose(OnDispose(|| {})).refused().expect("already disposed");
+/// assert_eq!(refused.disposed_at.map(|at| at.line()), Some(line!() - 2));
+/// assert!(refused.to_string().contains("already disposed"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AlreadyDisposed {
+    /// Where the bag was disposed.
+    pub disposed_at: Option<&'static Location<'static>>,
+}
+
+impl fmt::Display for AlreadyDisposed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.disposed_at {
+            Some(at) => write!(
+                f,
+                "the bag was already disposed (at {at}): the item was disposed at once"
+            ),
+            None => write!(
+                f,
+                "the bag was already disposed (by its drop): the item was disposed at once"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AlreadyDisposed {}
+
+/// An item was added to a [`DisposeBag`] that was already disposed (IntelliJ's `Disposer` throws
+/// there; the bag disposes the item at once, answers [`Ownership::DisposedAtOnce`], and tells
+/// the hook set
+/// with [`set_added_after_dispose_hook`], and `tracing` with the feature).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Mutex;
+/// use weak_events::{AddedAfterDispose, DisposeBag, OnDispose};
+///
+/// static SEEN: Mutex<Vec<(u32, u32)>> = Mutex::new(Vec::new());
+/// weak_events::set_added_after_dispose_hook(Some(|warning: &AddedAfterDispose| {
+///     let disposed = warning.disposed_at.map_or(0, |at| at.line());
+///     SEEN.lock().unwrap().push((warning.added_at.line(), disposed));
+/// }));
+/// let bag = DisposeBag::new();
+/// bag.dispose();
+/// let _ = bag.auto_dispose(OnDispose(|| {}));
+/// weak_events::set_added_after_dispose_hook(None);
+/// assert_eq!(SEEN.lock().unwrap()[0], (line!() - 2, line!() - 3));
+/// ```
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct AddedAfterDispose {
+    /// The added item's type name.
+    pub item: &'static str,
+    /// Where it was added.
+    pub added_at: &'static Location<'static>,
+    /// Where the bag was disposed (`None`: by its drop).
+    pub disposed_at: Option<&'static Location<'static>>,
+}
+
+impl fmt::Display for AddedAfterDispose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a {} was added at {} to a dispose bag already disposed ",
+            self.item, self.added_at
+        )?;
+        match self.disposed_at {
+            Some(at) => write!(f, "at {at}")?,
+            None => write!(f, "by its drop")?,
+        }
+        write!(f, "; it was disposed at once")
+    }
+}
+
+type AfterDisposeHook = fn(&AddedAfterDispose);
+static AFTER_DISPOSE_HOOK: RwLock<Option<AfterDisposeHook>> = RwLock::new(None);
+
+/// Sets the function called with each [`AddedAfterDispose`] warning (`None`: only `tracing`,
+/// with the feature). It runs on the adding thread, with no lock of the crate held.
+///
+/// # Examples
+///
+/// ```
+/// weak_events::set_added_after_dispose_hook(Some(|warning| eprintln!("{warning}")));
+/// weak_events::set_added_after_dispose_hook(None);
+/// ```
+pub fn set_added_after_dispose_hook(hook: Option<fn(&AddedAfterDispose)>) {
+    *AFTER_DISPOSE_HOOK
+        .write()
+        .unwrap_or_else(PoisonError::into_inner) = hook;
+}
+
+/// Reports an item of type `T` added, at the caller's caller, to a bag disposed at
+/// `disposed_at`; the answer for the caller.
+#[track_caller]
+pub(crate) fn added_after_dispose<T>(
+    disposed_at: Option<&'static Location<'static>>,
+) -> AlreadyDisposed {
+    let warning = AddedAfterDispose {
+        item: std::any::type_name::<T>(),
+        added_at: Location::caller(),
+        disposed_at,
+    };
+    #[cfg(feature = "tracing")]
+    tracing::warn!(item = warning.item, added_at = %warning.added_at, "{warning}");
+    let hook = *AFTER_DISPOSE_HOOK
+        .read()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(hook) = hook {
+        hook(&warning);
+    }
+    AlreadyDisposed { disposed_at }
+}
+
+thread_local! {
+    /// Where the bag being disposed on this thread was disposed: a nested bag disposed in its
+    /// turn reports its parent's call.
+    static DISPOSING: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+}
+
+/// Where a `dispose` called at `at` disposes: the outer bag's call if one is disposing on this
+/// thread (this bag is one of its items), else `at`.
+pub(crate) fn disposal_site(at: &'static Location<'static>) -> &'static Location<'static> {
+    DISPOSING.try_with(Cell::get).ok().flatten().unwrap_or(at)
+}
+
+/// Runs `f` (a bag's disposal of its items) with `at` as this thread's disposal site.
+pub(crate) fn disposing_at<R>(at: &'static Location<'static>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<&'static Location<'static>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = DISPOSING.try_with(|site| site.set(self.0));
+        }
+    }
+    let _restore = Restore(
+        DISPOSING
+            .try_with(|site| site.replace(Some(at)))
+            .ok()
+            .flatten(),
+    );
+    f()
 }

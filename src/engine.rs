@@ -59,13 +59,21 @@ pub(crate) trait Kind<F: Flavor>: Sized + 'static {
     fn register(engine: &F::Ptr<Engine<F, Self>>);
     /// Hands the engine's pending pass to the runner of its cleanup mode.
     fn dispatch(engine: F::Ptr<Engine<F, Self>>);
+
+    /// A registration the profiler is to record (see `profiling.rs`), made by [`Erase::erase`].
+    type Pending;
+    /// Records `pending` now that the registration is in `state`, of the manager at `manager`.
+    fn note(pending: Self::Pending, state: &F::Ptr<SourceState<F, Self>>, manager: usize);
+    /// A pass pruned the registration whose node is at `node`: its receiver died
+    /// (`receiver_dead`), or its source did.
+    fn note_pruned(node: usize, receiver_dead: bool);
 }
 
-/// Erases an entry of type `X` into the kind's [`Kind::Entry`], and tells the profiler about it:
-/// the unsized coercion happens in each flavour's impl, where `X: Send + Sync` is required by
-/// the thread-safe flavour only.
+/// Erases an entry of type `X` into the kind's [`Kind::Entry`], and makes the profiler's record
+/// of it if one is recording: the unsized coercions happen in each flavour's impl, where
+/// `X: Send + Sync` is required by the thread-safe flavour only.
 pub(crate) trait Erase<F: Flavor, X>: Kind<F> {
-    fn erase(node: Node<X>, receiver: &'static str) -> EntryNode<F, Self>;
+    fn erase(node: Node<X>, receiver: &'static str) -> (EntryNode<F, Self>, Option<Self::Pending>);
 }
 
 /// One manager's state.
@@ -127,8 +135,8 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
         E: Erase<F, X>,
         R: ?Sized,
     {
-        let node = E::erase(Node::new(entry, site), std::any::type_name::<R>());
-        match target {
+        let (node, pending) = E::erase(Node::new(entry, site), std::any::type_name::<R>());
+        let registered = match target {
             Target::Source(source, topic) => Self::add_to_source(this, source, topic, node),
             Target::Static => {
                 let threshold = this.threshold.load(Ordering::Relaxed);
@@ -137,7 +145,11 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
                     Err(_) => unreachable!("the static list never closes"),
                 }
             }
+        };
+        if let Some(pending) = pending {
+            E::note(pending, &registered.state, F::addr(this));
         }
+        registered
     }
 
     fn add_to_source(

@@ -118,6 +118,7 @@ mod notice;
 mod panic;
 #[macro_use]
 mod property;
+mod profiling;
 mod property_key;
 mod sites;
 mod source;
@@ -136,15 +137,18 @@ pub use collection::{
     ObservableVec, SnapshotIter, VecSnapshot,
 };
 pub use diagnostics::{
-    report, set_threshold_hook, start_profiling, ProfilingMark, Report, ReportRow,
-    ThresholdWarning, Undisposed, DEFAULT_LISTENER_THRESHOLD,
+    report, set_threshold_hook, Report, ReportRow, ThresholdWarning, DEFAULT_LISTENER_THRESHOLD,
 };
-pub use dispose::{Dispose, DisposeBag, DisposeKey, OnDispose};
+pub use dispose::{
+    set_added_after_dispose_hook, AddedAfterDispose, AlreadyDisposed, Dispose, DisposeBag,
+    DisposeKey, OnDispose, Ownership,
+};
 pub use event::{Event, EventToken};
 pub use kind::ManagerSlot;
 pub use listener::{WeakEvent, WeakEventListener};
 pub use manager::{RegistrationId, WeakEventManager};
 pub use notice::DropNotice;
+pub use profiling::{start_profiling, LeakCheck, LeftBehind, Profile, ProfilingMark};
 pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
     ALL_PROPERTIES,

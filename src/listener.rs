@@ -4,11 +4,12 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use crate::cleanup::{self, SharedCleanable};
-use crate::diagnostics;
 use crate::engine::{Engine, Erase, Kind};
 use crate::entry::Entry;
 use crate::flavor::Shared;
 use crate::list::{Node, Reach};
+use crate::profiling;
+use crate::source::SourceState;
 use crate::{DropNotice, Event, ManagerSlot};
 
 /// Names one kind of event: its sender type, its arguments, and how a manager attaches to a
@@ -282,12 +283,27 @@ impl<E: WeakEvent> Kind<Shared> for E {
     fn dispatch(engine: Arc<Engine<Shared, E>>) {
         cleanup::dispatch(engine);
     }
+
+    type Pending = profiling::Pending<Shared, dyn profiling::Probe + Send + Sync>;
+
+    fn note(pending: Self::Pending, state: &Arc<SourceState<Shared, E>>, manager: usize) {
+        let source: std::sync::Weak<dyn profiling::SourceProbe + Send + Sync> =
+            Arc::downgrade(state) as _;
+        profiling::record_shared(pending, source, manager);
+    }
+
+    fn note_pruned(node: usize, receiver_dead: bool) {
+        profiling::pruned_shared(node, receiver_dead);
+    }
 }
 
 impl<E: WeakEvent, X: Entry<Shared, E> + Send + Sync + 'static> Erase<Shared, X> for E {
-    fn erase(node: Node<X>, receiver: &'static str) -> Arc<Node<Self::Entry>> {
+    fn erase(
+        node: Node<X>,
+        receiver: &'static str,
+    ) -> (Arc<Node<Self::Entry>>, Option<Self::Pending>) {
         let node = Arc::new(node);
-        diagnostics::note_registration(&node, std::any::type_name::<E>(), receiver);
-        node
+        let pending = profiling::pending_shared(&node, std::any::type_name::<E>(), receiver);
+        (node, pending)
     }
 }

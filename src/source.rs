@@ -342,7 +342,13 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
                 forgotten += 1;
                 died.push((node.site, node.was_delivered()));
             }
-            alive && !source_dead
+            let keep = alive && !source_dead;
+            if !keep {
+                // A registration whose source died ended with it; one whose receiver died was
+                // never removed: the profiler counts that one, if one is recording.
+                E::note_pruned(crate::flavor::addr_of(node), !alive && !source_dead);
+            }
+            keep
         });
         self.growth.reset(inner.lists.registered());
         // The list shrank: the next growth check comes at the threshold again, so a scan that
@@ -556,6 +562,12 @@ fn deliver_topics<F: Flavor, T: ?Sized + 'static>(
     let mut dead = 0;
     snapshot.for_each_topic(|list| dead += call_each::<F, _>(list, panics, &call));
     dead
+}
+
+impl<F: Flavor, E: Kind<F>> crate::profiling::SourceProbe for SourceState<F, E> {
+    fn source_alive(&self) -> bool {
+        !self.source_is_dead()
+    }
 }
 
 impl<F: Flavor, E: Kind<F>> Unregister for SourceState<F, E> {

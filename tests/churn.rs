@@ -248,8 +248,9 @@ fn the_property_router_detaches_with_the_last_property_listener() {
     // Profiling is process-wide: keep this test's kind only (the others run concurrently).
     let left: Vec<_> = mark
         .stop()
+        .rows
         .into_iter()
-        .filter(|undisposed| undisposed.event.contains("Doc>"))
+        .filter(|row| row.event.contains("Doc>"))
         .collect();
     assert!(left.is_empty(), "a tidy user is blamed for: {left:?}");
     let row = weak_events::report()

@@ -94,7 +94,7 @@ macro_rules! dispose_suite {
             let log = log();
             let bag = DisposeBag::new();
             for name in 1..=4 {
-                assert!(bag.auto_dispose(recorder(&log, name)).is_some());
+                assert!(bag.auto_dispose(recorder(&log, name)).is_kept());
             }
             bag.dispose();
             assert_eq!(entries(&log), [4, 3, 2, 1]);
@@ -119,7 +119,7 @@ macro_rules! dispose_suite {
             let log = log();
             let bag = DisposeBag::new();
             bag.auto_dispose(recorder(&log, 1));
-            let key = bag.auto_dispose(recorder(&log, 2)).unwrap();
+            let key = bag.auto_dispose(recorder(&log, 2)).key().unwrap();
             let released = bag.dispose_release(key).expect("in the bag");
             assert!(bag.dispose_release(key).is_none(), "released once");
             bag.dispose();
@@ -133,7 +133,7 @@ macro_rules! dispose_suite {
             let log = log();
             let bag = DisposeBag::new();
             bag.auto_dispose(recorder(&log, 1));
-            let key = bag.auto_dispose(recorder(&log, 2)).unwrap();
+            let key = bag.auto_dispose(recorder(&log, 2)).key().unwrap();
             bag.auto_dispose(recorder(&log, 3));
             assert!(bag.dispose_discard(key));
             assert_eq!(entries(&log), [2]);
@@ -165,13 +165,20 @@ macro_rules! dispose_suite {
             let log = log();
             let bag = DisposeBag::new();
             bag.dispose();
-            assert!(bag.auto_dispose(recorder(&log, 7)).is_none(), "says so");
+            let refused = bag.auto_dispose(recorder(&log, 7));
+            assert!(
+                refused.refused().unwrap().disposed_at.is_some(),
+                "says so, and where the bag was disposed (lines: below, outside the macro)"
+            );
             assert_eq!(entries(&log), [7], "and nothing is silently kept");
             assert!(bag.is_empty());
             // A subscription handed to a disposed bag is removed at once.
             let manager = manual::<Direct>();
             let (bus, view) = (bus(), View::new());
-            assert!(bag.auto_dispose(manager.subscribe(&bus, &view)).is_none());
+            assert!(bag
+                .auto_dispose(manager.subscribe(&bus, &view))
+                .refused()
+                .is_some());
             assert_eq!(manager.listener_count(&bus), 0);
         }
 
@@ -187,7 +194,7 @@ macro_rules! dispose_suite {
                 let late = OnDispose(move || {
                     counter.fetch_add(1, Ordering::SeqCst);
                 });
-                assert!(bag.auto_dispose(late).is_none());
+                assert!(bag.auto_dispose(late).refused().is_some());
             }));
             bag.dispose();
             assert_eq!(added_late.load(Ordering::SeqCst), 1);
@@ -302,4 +309,73 @@ mod unsync {
     const WAITING: CleanupMode = CleanupMode::Idle;
 
     dispose_suite!();
+}
+
+/// Where a bag was disposed, in each flavour (outside the suite's macro, whose expansion would
+/// give every line the macro's own).
+mod sites {
+    use std::sync::Mutex;
+
+    static SEEN: Mutex<Vec<(&'static str, u32, Option<u32>)>> = Mutex::new(Vec::new());
+
+    fn hook(warning: &weak_events::AddedAfterDispose) {
+        if warning.item.contains("::sites::Late") {
+            let disposed = warning.disposed_at.map(|at| at.line());
+            SEEN.lock()
+                .unwrap()
+                .push((warning.item, warning.added_at.line(), disposed));
+        }
+    }
+
+    struct Late;
+    impl weak_events::Dispose for Late {
+        fn dispose(self: Box<Self>) {}
+    }
+    impl weak_events::unsync::Dispose for Late {
+        fn dispose(self: Box<Self>) {}
+    }
+
+    #[test]
+    fn adding_after_dispose_reports_where_the_bag_was_disposed() {
+        use std::sync::Arc;
+        use weak_events::{DisposeBag, OnDispose};
+        weak_events::set_added_after_dispose_hook(Some(hook));
+        let parent = DisposeBag::new();
+        let child = Arc::new(DisposeBag::new());
+        let in_parent = Arc::downgrade(&child);
+        parent
+            .auto_dispose(OnDispose(move || {
+                // Disposed in its parent's turn: the parent's call is the child's disposal site.
+                if let Some(child) = in_parent.upgrade() {
+                    child.dispose();
+                }
+            }))
+            .key()
+            .unwrap();
+        let parent_disposed = line!() + 1;
+        parent.dispose();
+        let added = line!() + 1;
+        let refused = child.auto_dispose(Late).refused().unwrap();
+        assert_eq!(
+            refused.disposed_at.map(|at| at.line()),
+            Some(parent_disposed)
+        );
+        let seen = SEEN.lock().unwrap().clone();
+        assert!(
+            seen.iter()
+                .any(|&(_, at, disposed)| at == added && disposed == Some(parent_disposed)),
+            "the hook heard where it was added and where the bag was disposed: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn the_unsync_bag_reports_it_too() {
+        use weak_events::unsync::DisposeBag;
+        weak_events::set_added_after_dispose_hook(Some(hook));
+        let bag = DisposeBag::new();
+        let disposed = line!() + 1;
+        bag.dispose();
+        let refused = bag.auto_dispose(Late).refused().unwrap();
+        assert_eq!(refused.disposed_at.map(|at| at.line()), Some(disposed));
+    }
 }

@@ -62,6 +62,7 @@ fn every_registration_knows_the_line_that_made_it() {
     let _stream = manager.stream(&source, 4);
     let left: Vec<_> = mark
         .stop()
+        .rows
         .into_iter()
         .filter(|u| u.event.ends_with("Sited"))
         .collect();

@@ -31,19 +31,31 @@ fn profiling_lists_exactly_what_was_registered_since_the_mark_and_is_still_there
     manager.add_listener(&bus, &purged);
     drop(purged);
     manager.deliver_event_check(&bus);
-    let left = mark.stop();
+    let left = mark.stop().rows;
 
+    // One row per creation site, oldest first: what is left behind (alive) and what was never
+    // removed though its receiver died (forgotten).
     let names: Vec<_> = left
         .iter()
-        .map(|u| (u.receiver.rsplit("::").next().unwrap(), u.receiver_alive))
+        .map(|u| {
+            (
+                u.receiver.rsplit("::").next().unwrap(),
+                u.alive,
+                u.forgotten,
+            )
+        })
         .collect();
     assert_eq!(
         names,
-        [("Recorder", true), ("u64", false), ("Recorder", false)],
+        [("Recorder", 1, 0), ("u64", 0, 1), ("Recorder", 0, 1)],
         "{left:#?}"
     );
     assert!(left.iter().all(|u| u.event.ends_with("common::Ping")));
-    let this_file = left[0].backtrace.to_string();
+    let this_file = left[0]
+        .backtrace
+        .as_ref()
+        .expect("a mark captures them")
+        .to_string();
     assert!(
         this_file.contains("profiling.rs"),
         "the backtrace shows where it was registered:\n{this_file}"
@@ -55,7 +67,7 @@ fn profiling_lists_exactly_what_was_registered_since_the_mark_and_is_still_there
     let late = Recorder::new(5, &log);
     manager.add_listener(&bus, &late);
     let left = mark.stop();
-    assert_eq!(left.len(), 1);
+    assert_eq!(left.rows.len(), 1);
 
     // The report sees this kind's registrations.
     let report = weak_events::report();
@@ -115,15 +127,19 @@ fn profiling_the_report_and_the_threshold_see_the_unsync_flavour_too() {
     drop(dropped);
     let left: Vec<_> = mark
         .stop()
+        .rows
         .into_iter()
         .filter(|u| u.event.ends_with("Tap"))
         .collect();
     assert_eq!(
-        left.iter().map(|u| u.receiver_alive).collect::<Vec<_>>(),
-        [true, false, true],
-        "the registrations still there, oldest first: {left:#?}"
+        left.iter()
+            .map(|u| (u.alive, u.forgotten))
+            .collect::<Vec<_>>(),
+        [(1, 0), (0, 1), (1, 0)],
+        "one row per creation site, oldest first: {left:#?}"
     );
-    assert!(left[0].backtrace.to_string().contains("profiling.rs"));
+    let backtrace = left[0].backtrace.as_ref().expect("a mark captures them");
+    assert!(backtrace.to_string().contains("profiling.rs"));
 
     let report = weak_events::report();
     let row = report

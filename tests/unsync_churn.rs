@@ -547,3 +547,59 @@ fn view_models_and_views_with_dynamic_property_names_stay_bounded() {
     );
     assert!(grown < BYTES_LEFT, "{grown} bytes left behind");
 }
+
+#[test]
+fn a_profiling_mark_left_open_under_churn_holds_a_count_per_site() {
+    use std::sync::Arc;
+    use weak_events::{CleanupMode, WeakEvent as SharedEvent};
+    enum Churned {}
+    impl SharedEvent for Churned {
+        type Source = ();
+        type Args = ();
+    }
+    enum LocalChurned {}
+    impl WeakEvent for LocalChurned {
+        type Source = ();
+        type Args = ();
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let manager = weak_events::WeakEventManager::<Churned>::with_cleanup(CleanupMode::Inline);
+    let mark = weak_events::start_profiling();
+    let run = |cycles: usize| {
+        for _ in 0..cycles {
+            // Registered and never removed; the receiver dies; passes prune it as the list
+            // doubles (and the local flavour's too, at its own site).
+            let receiver = Arc::new(0_u8);
+            manager.add_static_handler(&receiver, |_, _, _| {});
+            let local = Rc::new(0_u8);
+            WeakEventManager::<LocalChurned>::current().add_static_handler(&local, |_, _, _| {});
+        }
+    };
+    // Warm-up: the tables' and the profiler's first growth is not what is measured.
+    run(10_000);
+    let before = live();
+    run(CYCLES);
+    let grown = live() - before;
+    manager.purge();
+    WeakEventManager::<LocalChurned>::current().purge();
+    let profile = mark.stop();
+    let rows: Vec<_> = profile
+        .rows
+        .iter()
+        .filter(|row| row.event.ends_with("Churned"))
+        .collect();
+    println!("mark open over {CYCLES} dead registrations per flavour: {grown} bytes grown");
+    for row in &rows {
+        println!("  {row}");
+    }
+    assert_eq!(rows.len(), 2, "one row per creation site");
+    for row in &rows {
+        assert_eq!(
+            row.forgotten,
+            CYCLES + 10_000,
+            "every one counted, pruned or not"
+        );
+        assert_eq!(row.alive, 0);
+    }
+    assert!(grown < BYTES_LEFT, "{grown} bytes held by an open mark");
+}

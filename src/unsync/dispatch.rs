@@ -544,7 +544,11 @@ where
             key,
             _kind: std::marker::PhantomData,
         });
-        let registration = crate::WeakEventManager::<E>::current().subscribe(source, &relay);
+        // The relay is the bridge's own: profiling and leak checks never list it (the bridge is
+        // what the application holds, and drops).
+        let registration = crate::profiling::internal(|| {
+            crate::WeakEventManager::<E>::current().subscribe(source, &relay)
+        });
         let bridge = Rc::new(Bridge {
             notice: DropNotice::new(),
             source: Arc::downgrade(source),

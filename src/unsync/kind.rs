@@ -5,11 +5,12 @@ use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use crate::cleanup::Cleanable;
-use crate::diagnostics;
 use crate::engine::{Engine, Erase, Kind};
 use crate::entry::Entry;
 use crate::flavor::Local;
 use crate::list::{Node, Reach};
+use crate::profiling;
+use crate::source::SourceState;
 use crate::unsync::{cleanup, DropNotice, Event};
 
 /// Names one kind of event of the thread-affine flavour: the `Rc` twin of
@@ -183,13 +184,27 @@ impl<E: WeakEvent> Kind<Local> for E {
     fn dispatch(engine: Rc<Engine<Local, E>>) {
         cleanup::dispatch(engine);
     }
+
+    type Pending = profiling::Pending<Local, dyn profiling::Probe>;
+
+    fn note(pending: Self::Pending, state: &Rc<SourceState<Local, E>>, manager: usize) {
+        let source: std::rc::Weak<dyn profiling::SourceProbe> = Rc::downgrade(state) as _;
+        profiling::record_local(pending, source, manager);
+    }
+
+    fn note_pruned(node: usize, receiver_dead: bool) {
+        profiling::pruned_local(node, receiver_dead);
+    }
 }
 
 impl<E: WeakEvent, X: Entry<Local, E> + 'static> Erase<Local, X> for E {
-    fn erase(node: Node<X>, receiver: &'static str) -> Rc<Node<Self::Entry>> {
+    fn erase(
+        node: Node<X>,
+        receiver: &'static str,
+    ) -> (Rc<Node<Self::Entry>>, Option<Self::Pending>) {
         let node = Rc::new(node);
-        diagnostics::note_local_registration(&node, std::any::type_name::<E>(), receiver);
-        node
+        let pending = profiling::pending_local(&node, std::any::type_name::<E>(), receiver);
+        (node, pending)
     }
 }
 

@@ -56,7 +56,9 @@ mod property;
 mod subscription;
 
 pub use crate::SnapshotIter;
-pub use crate::{CollectionChange, DisposeKey, PropertyChangedArgs, ALL_PROPERTIES};
+pub use crate::{
+    AlreadyDisposed, CollectionChange, DisposeKey, Ownership, PropertyChangedArgs, ALL_PROPERTIES,
+};
 pub use crate::{EventToken, ManagerStats, PurgeReport, RegistrationId};
 pub(crate) use cleanup::managers;
 pub use cleanup::{purge_all, run_pending_cleanup, CleanupMode};

@@ -1,0 +1,1079 @@
+//! Dispose profiling (qooxdoo's) and the per-test leak check: who registered, where, and never
+//! removed.
+//!
+//! # What is recorded, and when
+//!
+//! Nothing, unless a [`ProfilingMark`] or a [`LeakCheck`] is open: then a registration pays one
+//! relaxed atomic load and nothing else. While one is open, each registration made by the
+//! application (the crate's own, such as a bridge's relay, are left out) is recorded with its
+//! creation site (the line that called the registering method, from `#[track_caller]`), and
+//! forgotten when it is removed. A registration a cleanup pass prunes because its receiver
+//! died is turned into a count for its creation site in every open mark, so the answer does not
+//! depend on whether a pass ran before the mark was stopped, and a mark left open under churn
+//! holds one count per creation site, not one record per registration. Everything is freed when
+//! the last mark and check end.
+//!
+//! # Backtraces
+//!
+//! A creation site is exact and free: it needs no debug info. A backtrace (from
+//! [`start_profiling`], or [`LeakCheck::start_with_backtraces`]) is captured once per creation
+//! site and shared by every registration made there: capturing is the expensive part, so the
+//! crate looks the site up before it captures. The consequence: every caller of a helper that
+//! registers (one creation site) shows the backtrace of the first of them. Backtraces need
+//! debug info (`debug = true`, or at least `debug = "line-tables-only"`, in the profile) to
+//! show file names and lines.
+
+use std::backtrace::Backtrace;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::panic::Location;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::thread::ThreadId;
+
+use crate::cleanup::DoublingMark;
+use crate::entry::Alive;
+use crate::flavor::{Flavor, Local, Shared};
+use crate::list::Node;
+
+type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// What a registration reports to the profiler while it is recorded.
+pub(crate) trait Probe {
+    fn registered(&self) -> bool;
+    fn receiver_alive(&self) -> bool;
+}
+
+impl<T: Alive> Probe for Node<T> {
+    fn registered(&self) -> bool {
+        !self.is_removed()
+    }
+
+    fn receiver_alive(&self) -> bool {
+        self.value.is_alive()
+    }
+}
+
+/// What a source's state reports to the profiler: a registration whose source died ended with
+/// it, removed or not.
+pub(crate) trait SourceProbe {
+    fn source_alive(&self) -> bool;
+}
+
+/// What groups registrations in a profile: their kind, their receiver's type, their creation site.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    event: &'static str,
+    receiver: &'static str,
+    site: &'static Location<'static>,
+}
+
+/// A registration about to be recorded: made while recording, before it is added to its
+/// source (which its record then watches too).
+pub(crate) struct Pending<F: Flavor, P: ?Sized + 'static> {
+    key: Key,
+    node: usize,
+    probe: F::Weak<P>,
+    thread: ThreadId,
+    backtrace: Option<Arc<Backtrace>>,
+}
+
+struct Record<F: Flavor, P: ?Sized + 'static, S: ?Sized + 'static> {
+    seq: u64,
+    key: Key,
+    thread: ThreadId,
+    manager: usize,
+    probe: F::Weak<P>,
+    source: F::Weak<S>,
+    backtrace: Option<Arc<Backtrace>>,
+}
+
+/// One flavour's records, by the address of their registration's node (a record's weak probe
+/// keeps the node's allocation, so the address is not reused while the record exists).
+struct Records<F: Flavor, P: ?Sized + 'static, S: ?Sized + 'static> {
+    by_node: FxMap<usize, Record<F, P, S>>,
+    /// When to sweep out the records of registrations that were removed.
+    sweep: DoublingMark,
+    /// The recording session the records belong to (see [`EPOCH`]).
+    epoch: u64,
+}
+
+impl<F: Flavor, P: Probe + ?Sized + 'static, S: SourceProbe + ?Sized + 'static> Records<F, P, S> {
+    fn new() -> Self {
+        Records {
+            by_node: FxMap::default(),
+            sweep: DoublingMark::new(64),
+            epoch: 0,
+        }
+    }
+
+    /// Drops the records of an earlier recording session.
+    fn catch_up(&mut self) {
+        let epoch = EPOCH.load(Ordering::Acquire);
+        if self.epoch != epoch {
+            self.by_node = FxMap::default();
+            self.epoch = epoch;
+        }
+    }
+
+    /// Records `pending`; returns what the sweep upgraded, for the caller to drop once it let
+    /// go of the records (dropping a node can drop a user closure).
+    #[must_use = "drop it with no lock held"]
+    fn insert(
+        &mut self,
+        pending: Pending<F, P>,
+        source: F::Weak<S>,
+        manager: usize,
+    ) -> Vec<F::Ptr<P>> {
+        self.catch_up();
+        let mut garbage = Vec::new();
+        if self.sweep.claim(self.by_node.len()) {
+            self.by_node.retain(|_, r| match F::upgrade(&r.probe) {
+                Some(probe) => {
+                    let keep = probe.registered();
+                    garbage.push(probe);
+                    keep
+                }
+                None => false,
+            });
+            self.sweep.reset(self.by_node.len());
+        }
+        let record = Record {
+            seq: SEQ.fetch_add(1, Ordering::Relaxed) + 1,
+            key: pending.key,
+            thread: pending.thread,
+            manager,
+            probe: pending.probe,
+            source,
+            backtrace: pending.backtrace,
+        };
+        self.by_node.insert(pending.node, record);
+        garbage
+    }
+
+    /// Takes the record of the node at `node` out, if there is one.
+    fn take(&mut self, node: usize) -> Option<Record<F, P, S>> {
+        self.catch_up();
+        self.by_node.remove(&node)
+    }
+
+    /// Adds to `tally` what `scope` sees of the records: still registered, source alive. What it
+    /// upgraded goes to `garbage`, to drop once the records are let go of.
+    fn tally(&self, scope: &Scope, tally: &mut Tally, garbage: &mut Vec<Upgraded<F, P, S>>) {
+        if self.epoch != EPOCH.load(Ordering::Acquire) {
+            return;
+        }
+        for record in self.by_node.values() {
+            if !scope.sees(record.seq, record.thread, record.manager) {
+                continue;
+            }
+            let Some(probe) = F::upgrade(&record.probe) else {
+                continue; // its manager was dropped: nothing is registered any more
+            };
+            let source = F::upgrade(&record.source);
+            let source_alive = source.as_ref().is_some_and(|s| s.source_alive());
+            if probe.registered() && source_alive {
+                let row = tally.row(record.key, record.seq, record.backtrace.as_ref());
+                if probe.receiver_alive() {
+                    row.alive += 1;
+                } else {
+                    row.forgotten += 1;
+                }
+            }
+            garbage.push((probe, source));
+        }
+    }
+}
+
+/// A registration's node and source state, upgraded while looking at its record.
+type Upgraded<F, P, S> = (<F as Flavor>::Ptr<P>, Option<<F as Flavor>::Ptr<S>>);
+
+/// What a mark or a check sees: registrations made after `seq`, on `thread` if given, in one of
+/// `managers` if given.
+#[derive(Clone)]
+struct Scope {
+    seq: u64,
+    thread: Option<ThreadId>,
+    managers: Option<Vec<usize>>,
+}
+
+impl Scope {
+    fn sees(&self, seq: u64, thread: ThreadId, manager: usize) -> bool {
+        seq > self.seq
+            && self.thread.map_or(true, |t| t == thread)
+            && self
+                .managers
+                .as_ref()
+                .map_or(true, |managers| managers.contains(&manager))
+    }
+}
+
+/// An open mark or check: its scope, and the registrations in it that a pass pruned (receiver
+/// dead, never removed), counted per creation site and manager.
+struct Open {
+    id: u64,
+    scope: Scope,
+    pruned: FxMap<(Key, usize), (usize, u64)>,
+}
+
+/// What every thread shares: the thread-safe flavour's records, the open marks and checks, and
+/// the backtraces captured so far, one per creation site.
+struct Global {
+    records: Records<Shared, dyn Probe + Send + Sync, dyn SourceProbe + Send + Sync>,
+    open: Vec<Open>,
+    backtraces: FxMap<&'static Location<'static>, Arc<Backtrace>>,
+}
+
+static GLOBAL: Mutex<Option<Global>> = Mutex::new(None);
+
+/// Open profiling marks (they record every thread's registrations).
+static MARKS: AtomicUsize = AtomicUsize::new(0);
+/// Open leak checks, all threads together (each records its own thread's registrations).
+static CHECKS: AtomicUsize = AtomicUsize::new(0);
+/// Open marks and checks that want backtraces.
+static BACKTRACES: AtomicUsize = AtomicUsize::new(0);
+/// Registration sequence numbers, and mark ids.
+static SEQ: AtomicU64 = AtomicU64::new(0);
+/// The recording session: bumped when the last mark or check ends, so that records left in
+/// other threads' locals are dropped on their next use.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's records of the thread-affine flavour (its nodes are not `Send`).
+    static LOCAL: RefCell<Records<Local, dyn Probe, dyn SourceProbe>> = RefCell::new(Records::new());
+    /// Open leak checks on this thread.
+    static THREAD_CHECKS: Cell<usize> = const { Cell::new(0) };
+    /// The crate is registering for itself (a bridge's relay): not the application's.
+    static INTERNAL: Cell<bool> = const { Cell::new(false) };
+}
+
+fn global() -> MutexGuard<'static, Option<Global>> {
+    GLOBAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn global_state(guard: &mut Option<Global>) -> &mut Global {
+    guard.get_or_insert_with(|| Global {
+        records: Records::new(),
+        open: Vec::new(),
+        backtraces: FxMap::default(),
+    })
+}
+
+/// Whether this registration is to be recorded: one relaxed load when nothing is open.
+fn recording() -> bool {
+    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+        return false;
+    }
+    if INTERNAL.try_with(Cell::get).unwrap_or(true) {
+        return false;
+    }
+    MARKS.load(Ordering::Relaxed) > 0 || THREAD_CHECKS.try_with(Cell::get).unwrap_or(0) > 0
+}
+
+/// Runs `f`, whose registrations are the crate's own: never recorded.
+pub(crate) fn internal<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = INTERNAL.try_with(|internal| internal.set(self.0));
+        }
+    }
+    let _reset = Reset(
+        INTERNAL
+            .try_with(|internal| internal.replace(true))
+            .unwrap_or(false),
+    );
+    f()
+}
+
+/// The backtrace of `site` if backtraces are wanted: the one captured for it already, or a new
+/// one (captured with no lock held, then shared).
+fn backtrace_of(site: &'static Location<'static>) -> Option<Arc<Backtrace>> {
+    if BACKTRACES.load(Ordering::Relaxed) == 0 {
+        return None;
+    }
+    if let Some(known) = global()
+        .as_ref()
+        .and_then(|g| g.backtraces.get(site).cloned())
+    {
+        return Some(known);
+    }
+    let captured = Arc::new(Backtrace::force_capture());
+    let mut guard = global();
+    let global = global_state(&mut guard);
+    Some(Arc::clone(
+        global.backtraces.entry(site).or_insert(captured),
+    ))
+}
+
+/// A registration of the thread-safe flavour about to be added, if it is to be recorded.
+pub(crate) fn pending_shared<T>(
+    node: &Arc<Node<T>>,
+    event: &'static str,
+    receiver: &'static str,
+) -> Option<Pending<Shared, dyn Probe + Send + Sync>>
+where
+    T: Alive + Send + Sync + 'static,
+{
+    if !recording() {
+        return None;
+    }
+    let probe: Weak<dyn Probe + Send + Sync> = Arc::downgrade(node) as _;
+    Some(pending::<Shared, _>(
+        node.site,
+        Arc::as_ptr(node).cast::<()>() as usize,
+        probe,
+        event,
+        receiver,
+    ))
+}
+
+/// A registration of the thread-affine flavour about to be added, if it is to be recorded.
+pub(crate) fn pending_local<T>(
+    node: &Rc<Node<T>>,
+    event: &'static str,
+    receiver: &'static str,
+) -> Option<Pending<Local, dyn Probe>>
+where
+    T: Alive + 'static,
+{
+    if !recording() {
+        return None;
+    }
+    let probe: std::rc::Weak<dyn Probe> = Rc::downgrade(node) as _;
+    Some(pending::<Local, _>(
+        node.site,
+        Rc::as_ptr(node).cast::<()>() as usize,
+        probe,
+        event,
+        receiver,
+    ))
+}
+
+fn pending<F: Flavor, P: ?Sized + 'static>(
+    site: &'static Location<'static>,
+    node: usize,
+    probe: F::Weak<P>,
+    event: &'static str,
+    receiver: &'static str,
+) -> Pending<F, P> {
+    Pending {
+        key: Key {
+            event,
+            receiver,
+            site,
+        },
+        node,
+        probe,
+        thread: std::thread::current().id(),
+        backtrace: backtrace_of(site),
+    }
+}
+
+/// Records a registration of the thread-safe flavour once it is added to `source`'s state, in
+/// the manager at `manager`.
+pub(crate) fn record_shared(
+    pending: Pending<Shared, dyn Probe + Send + Sync>,
+    source: Weak<dyn SourceProbe + Send + Sync>,
+    manager: usize,
+) {
+    let mut guard = global();
+    let garbage = global_state(&mut guard)
+        .records
+        .insert(pending, source, manager);
+    drop(guard);
+    drop(garbage);
+}
+
+/// Records a registration of the thread-affine flavour, in this thread's records.
+pub(crate) fn record_local(
+    pending: Pending<Local, dyn Probe>,
+    source: std::rc::Weak<dyn SourceProbe>,
+    manager: usize,
+) {
+    let garbage = LOCAL.try_with(|local| local.borrow_mut().insert(pending, source, manager));
+    drop(garbage);
+}
+
+/// A pass pruned the registration at `node` of the thread-safe flavour: its receiver died
+/// (`receiver_dead`) or its source did.
+pub(crate) fn pruned_shared(node: usize, receiver_dead: bool) {
+    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    let mut guard = global();
+    let global = global_state(&mut guard);
+    if let Some(record) = global.records.take(node) {
+        if receiver_dead {
+            count_pruned(
+                &mut global.open,
+                record.key,
+                record.seq,
+                record.thread,
+                record.manager,
+            );
+        }
+    }
+}
+
+/// [`pruned_shared`] for the thread-affine flavour (pruned on the thread that owns it).
+pub(crate) fn pruned_local(node: usize, receiver_dead: bool) {
+    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    let record = LOCAL
+        .try_with(|local| local.borrow_mut().take(node))
+        .ok()
+        .flatten();
+    if let (Some(record), true) = (record, receiver_dead) {
+        let mut guard = global();
+        let global = global_state(&mut guard);
+        count_pruned(
+            &mut global.open,
+            record.key,
+            record.seq,
+            record.thread,
+            record.manager,
+        );
+    }
+}
+
+/// Counts a pruned registration in every open mark and check that sees it.
+fn count_pruned(open: &mut [Open], key: Key, seq: u64, thread: ThreadId, manager: usize) {
+    for open in open.iter_mut() {
+        if open.scope.sees(seq, thread, manager) {
+            let count = open.pruned.entry((key, manager)).or_insert((0, seq));
+            count.0 += 1;
+            count.1 = count.1.min(seq);
+        }
+    }
+}
+
+/// What a mark or check found, being built: rows by key, with the sequence of their first
+/// registration (for the order).
+#[derive(Default)]
+struct Tally {
+    rows: FxMap<Key, (u64, LeftBehind)>,
+}
+
+impl Tally {
+    fn row(&mut self, key: Key, seq: u64, backtrace: Option<&Arc<Backtrace>>) -> &mut LeftBehind {
+        let (first, row) = self.rows.entry(key).or_insert_with(|| {
+            (
+                seq,
+                LeftBehind {
+                    event: key.event,
+                    receiver: key.receiver,
+                    site: key.site,
+                    alive: 0,
+                    forgotten: 0,
+                    backtrace: None,
+                },
+            )
+        });
+        *first = (*first).min(seq);
+        if row.backtrace.is_none() {
+            row.backtrace = backtrace.cloned();
+        }
+        row
+    }
+
+    fn into_profile(self) -> Profile {
+        let mut rows: Vec<(u64, LeftBehind)> = self.rows.into_values().collect();
+        rows.sort_by_key(|(first, _)| *first);
+        Profile {
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
+        }
+    }
+}
+
+/// Opens a mark or a check; its id.
+fn open(thread: Option<ThreadId>, backtraces: bool) -> u64 {
+    let mut guard = global();
+    let global = global_state(&mut guard);
+    // Under the lock, so that a record made after this has a larger sequence.
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    global.open.push(Open {
+        id: seq,
+        scope: Scope {
+            seq,
+            thread,
+            managers: None,
+        },
+        pruned: FxMap::default(),
+    });
+    if backtraces {
+        BACKTRACES.fetch_add(1, Ordering::Relaxed);
+    }
+    match thread {
+        None => MARKS.fetch_add(1, Ordering::Relaxed),
+        Some(_) => CHECKS.fetch_add(1, Ordering::Relaxed),
+    };
+    seq
+}
+
+/// What the mark or check `id` found so far (this thread's records of the thread-affine
+/// flavour included).
+fn found(id: u64) -> Profile {
+    let mut tally = Tally::default();
+    let mut shared_garbage = Vec::new();
+    let mut local_garbage = Vec::new();
+    let guard = global();
+    let Some(global) = guard.as_ref() else {
+        return Profile::default();
+    };
+    let Some(open) = global.open.iter().find(|open| open.id == id) else {
+        return Profile::default();
+    };
+    let scope = open.scope.clone();
+    global
+        .records
+        .tally(&scope, &mut tally, &mut shared_garbage);
+    for (&(key, manager), &(count, seq)) in &open.pruned {
+        // Counted when pruned, by the scope as it was then; a narrowing since applies too.
+        if scope
+            .managers
+            .as_ref()
+            .map_or(true, |m| m.contains(&manager))
+        {
+            let backtrace = global.backtraces.get(key.site);
+            tally.row(key, seq, backtrace).forgotten += count;
+        }
+    }
+    drop(guard);
+    drop(shared_garbage);
+    let _ = LOCAL.try_with(|local| local.borrow().tally(&scope, &mut tally, &mut local_garbage));
+    drop(local_garbage);
+    tally.into_profile()
+}
+
+/// Closes the mark or check `id`; when it was the last, drops every record.
+fn close(id: u64, thread: Option<ThreadId>, backtraces: bool) {
+    let mut guard = global();
+    let global = global_state(&mut guard);
+    global.open.retain(|open| open.id != id);
+    if backtraces {
+        BACKTRACES.fetch_sub(1, Ordering::Relaxed);
+    }
+    match thread {
+        None => MARKS.fetch_sub(1, Ordering::Relaxed),
+        Some(_) => CHECKS.fetch_sub(1, Ordering::Relaxed),
+    };
+    if BACKTRACES.load(Ordering::Relaxed) == 0 {
+        global.backtraces = FxMap::default();
+    }
+    let mut dropped = None;
+    if global.open.is_empty() {
+        dropped = Some(std::mem::replace(&mut global.records, Records::new()));
+        EPOCH.fetch_add(1, Ordering::AcqRel);
+    }
+    drop(guard);
+    // Records hold weak pointers only: dropping them runs no user code, but no lock is needed.
+    drop(dropped);
+    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+        let _ = LOCAL.try_with(|local| local.borrow_mut().catch_up());
+    }
+}
+
+/// Narrows the check `id` to the manager at `manager` (and any given before).
+fn narrow(id: u64, manager: usize) {
+    let mut guard = global();
+    if let Some(open) = global_state(&mut guard)
+        .open
+        .iter_mut()
+        .find(|open| open.id == id)
+    {
+        open.scope
+            .managers
+            .get_or_insert_with(Vec::new)
+            .push(manager);
+    }
+}
+
+/// Starts dispose profiling, process-wide: every registration made from now on, on any thread,
+/// records where it was made (and a backtrace, captured once per creation site).
+///
+/// Stop it with [`ProfilingMark::stop`]: a [`Profile`] of the registrations made since this mark
+/// and never removed, one row per creation site. The answer does not depend on when cleanup
+/// ran. Marks may overlap; recording stops when the last open mark (and [`LeakCheck`]) ends.
+/// For one test's registrations, use a [`LeakCheck`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, tidy, forgetful) = (Arc::new(Bus), Arc::new(View), Arc::new(View));
+///
+/// let mark = weak_events::start_profiling();
+/// let guard = manager.subscribe(&bus, &tidy);
+/// manager.add_listener(&bus, &forgetful); // never removed
+/// drop(guard);
+/// let profile = mark.stop();
+///
+/// assert_eq!(profile.rows.len(), 1, "one creation site");
+/// assert_eq!(profile.rows[0].alive, 1);
+/// assert!(profile.rows[0].receiver.ends_with("View"));
+/// println!("{profile}"); // one line per site; `profile.with_backtraces()` for the stacks
+/// ```
+pub fn start_profiling() -> ProfilingMark {
+    let id = open(None, true);
+    ProfilingMark { id, open: true }
+}
+
+/// An open dispose-profiling mark; see [`start_profiling`].
+///
+/// # Examples
+///
+/// ```
+/// let mark = weak_events::start_profiling();
+/// assert!(mark.stop().is_empty());
+/// ```
+#[derive(Debug)]
+#[must_use = "a mark records until it is stopped; call `stop` to get the profile"]
+pub struct ProfilingMark {
+    id: u64,
+    open: bool,
+}
+
+impl ProfilingMark {
+    /// Ends the mark: the registrations made since it, on any thread (for the thread-affine
+    /// flavour: on this one), that were never removed, grouped by creation site in the order
+    /// of their first registration.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let first = weak_events::start_profiling();
+    /// let second = weak_events::start_profiling();
+    /// assert!(second.stop().is_empty());
+    /// assert!(first.stop().is_empty());
+    /// ```
+    pub fn stop(mut self) -> Profile {
+        let profile = found(self.id);
+        self.open = false;
+        close(self.id, None, true);
+        profile
+    }
+}
+
+impl Drop for ProfilingMark {
+    /// A mark dropped without `stop` still ends, so recording does not go on forever.
+    fn drop(&mut self) {
+        if self.open {
+            close(self.id, None, true);
+        }
+    }
+}
+
+/// A leak assertion for one test: what this thread registered since [`start`](Self::start) and
+/// never removed.
+///
+/// A *leak* is a registration made on this thread since the check started, never removed by
+/// the code, whose receiver is still alive when checked (a live subscription left behind):
+/// [`assert_no_leaks`](Self::assert_no_leaks) fails on it, naming its creation site (and its
+/// backtrace, with [`start_with_backtraces`](Self::start_with_backtraces)). A registration
+/// whose receiver died without its removal is harmless under weak events but is a forgotten
+/// removal: it is listed, and fails only [`assert_no_forgotten_removals`](Self::assert_no_forgotten_removals).
+/// Neither depends on when cleanup ran. Registrations made on other threads (other tests
+/// running in parallel) are not seen; [`only`](Self::only) narrows the check to given
+/// managers. The process-wide [`start_profiling`] is for whole-application hunts.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{LeakCheck, WeakEvent, WeakEventListener, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+/// struct View;
+/// impl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }
+///
+/// let check = LeakCheck::start();
+/// let manager = WeakEventManager::<Ping>::new();
+/// let (bus, view) = (Arc::new(Bus), Arc::new(View));
+/// let subscription = manager.subscribe(&bus, &view);
+/// drop(subscription); // tidy
+/// check.assert_no_leaks();
+/// ```
+#[derive(Debug)]
+#[must_use = "a check records until it asserts or is dropped"]
+pub struct LeakCheck {
+    id: u64,
+    thread: ThreadId,
+    backtraces: bool,
+    open: bool,
+}
+
+impl LeakCheck {
+    /// Starts a check of this thread's registrations, recording creation sites only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let check = weak_events::LeakCheck::start();
+    /// assert!(check.found().is_empty());
+    /// ```
+    pub fn start() -> Self {
+        Self::begin(false)
+    }
+
+    /// Starts a check that also captures a backtrace per creation site (see the module's
+    /// notes: once per site, and they need debug info).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let check = weak_events::LeakCheck::start_with_backtraces();
+    /// check.assert_no_forgotten_removals();
+    /// ```
+    pub fn start_with_backtraces() -> Self {
+        Self::begin(true)
+    }
+
+    fn begin(backtraces: bool) -> Self {
+        let thread = std::thread::current().id();
+        let id = open(Some(thread), backtraces);
+        THREAD_CHECKS.with(|checks| checks.set(checks.get() + 1));
+        LeakCheck {
+            id,
+            thread,
+            backtraces,
+            open: true,
+        }
+    }
+
+    /// Narrows the check to `manager`'s registrations (and those of the managers given before).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{LeakCheck, WeakEvent, WeakEventManager};
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// let (mine, other) = (WeakEventManager::<Ping>::new(), WeakEventManager::<Ping>::new());
+    /// let check = LeakCheck::start().only(&mine);
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// other.add_handler(&bus, &receiver, |_, _, _| {}); // not mine: not seen
+    /// check.assert_no_leaks();
+    /// ```
+    pub fn only<E: crate::WeakEvent>(self, manager: &crate::WeakEventManager<E>) -> Self {
+        narrow(self.id, Shared::addr(manager.engine()));
+        self
+    }
+
+    /// [`only`](Self::only) for a manager of the thread-affine flavour.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weak_events::{unsync, LeakCheck};
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl unsync::WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// let manager = unsync::WeakEventManager::<Ping>::new();
+    /// let check = LeakCheck::start().only_unsync(&manager);
+    /// check.assert_no_leaks();
+    /// ```
+    pub fn only_unsync<E: crate::unsync::WeakEvent>(
+        self,
+        manager: &crate::unsync::WeakEventManager<E>,
+    ) -> Self {
+        narrow(self.id, Local::addr(manager.engine()));
+        self
+    }
+
+    /// What the check finds now: live registrations left behind (`alive`) and forgotten
+    /// removals (`forgotten`), per creation site.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weak_events::{LeakCheck, WeakEvent, WeakEventManager};
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// let check = LeakCheck::start();
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// manager.add_handler(&bus, &receiver, |_, _, _| {});
+    /// let found = check.found();
+    /// assert_eq!((found.alive(), found.forgotten()), (1, 0));
+    /// drop(receiver);
+    /// assert_eq!(check.found().forgotten(), 1, "dead, never removed");
+    /// ```
+    pub fn found(&self) -> Profile {
+        found(self.id)
+    }
+
+    /// Ends the check; panics, naming each creation site, if a registration made on this thread
+    /// since the start was never removed and its receiver is alive. Forgotten removals (dead
+    /// receivers) are listed in the message but do not fail it.
+    ///
+    /// # Panics
+    ///
+    /// When a leak is found (that is the point).
+    ///
+    /// # Examples
+    ///
+    /// ```should_panic
+    /// use std::sync::Arc;
+    /// use weak_events::{LeakCheck, WeakEvent, WeakEventManager};
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// let check = LeakCheck::start();
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// manager.add_handler(&bus, &receiver, |_, _, _| {}); // left behind
+    /// check.assert_no_leaks(); // panics: "1 live registration left behind ... at src/..."
+    /// ```
+    #[track_caller]
+    pub fn assert_no_leaks(self) {
+        let backtraces = self.backtraces;
+        let found = self.finish();
+        if found.alive() > 0 {
+            panic!(
+                "leak check: {} live registration(s) left behind\n{}",
+                found.alive(),
+                found.describe(backtraces)
+            );
+        }
+    }
+
+    /// Ends the check; panics if anything made on this thread since the start was never
+    /// removed: a live registration, or one whose receiver died.
+    ///
+    /// # Panics
+    ///
+    /// When a leak or a forgotten removal is found.
+    ///
+    /// # Examples
+    ///
+    /// ```should_panic
+    /// use std::sync::Arc;
+    /// use weak_events::{LeakCheck, WeakEvent, WeakEventManager};
+    /// struct Bus;
+    /// enum Ping {}
+    /// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+    ///
+    /// let check = LeakCheck::start();
+    /// let manager = WeakEventManager::<Ping>::new();
+    /// let (bus, receiver) = (Arc::new(Bus), Arc::new(()));
+    /// manager.add_handler(&bus, &receiver, |_, _, _| {});
+    /// drop(receiver); // harmless, but never removed
+    /// check.assert_no_forgotten_removals();
+    /// ```
+    #[track_caller]
+    pub fn assert_no_forgotten_removals(self) {
+        let backtraces = self.backtraces;
+        let found = self.finish();
+        if !found.is_empty() {
+            panic!(
+                "leak check: {} live registration(s) left behind, {} forgotten removal(s)\n{}",
+                found.alive(),
+                found.forgotten(),
+                found.describe(backtraces)
+            );
+        }
+    }
+
+    fn finish(mut self) -> Profile {
+        let found = found(self.id);
+        self.end();
+        found
+    }
+
+    fn end(&mut self) {
+        if std::mem::replace(&mut self.open, false) {
+            close(self.id, Some(self.thread), self.backtraces);
+            let _ = THREAD_CHECKS.try_with(|checks| checks.set(checks.get().saturating_sub(1)));
+        }
+    }
+}
+
+impl Drop for LeakCheck {
+    /// A check dropped without an assertion ends, checking nothing.
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// What a [`ProfilingMark`] or a [`LeakCheck`] found: registrations never removed, one row per
+/// creation site. `Display` prints one line per row; [`with_backtraces`](Self::with_backtraces)
+/// adds each row's backtrace.
+///
+/// # Examples
+///
+/// ```
+/// let profile = weak_events::start_profiling().stop();
+/// assert!(profile.is_empty());
+/// assert_eq!(profile.to_string(), "nothing left behind\n");
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Profile {
+    /// One row per creation site (and event kind and receiver type), in the order of their
+    /// first registration.
+    pub rows: Vec<LeftBehind>,
+}
+
+impl Profile {
+    /// Whether nothing was left behind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(weak_events::Profile::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Live registrations left behind, every site together.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(weak_events::Profile::default().alive(), 0);
+    /// ```
+    pub fn alive(&self) -> usize {
+        self.rows.iter().map(|row| row.alive).sum()
+    }
+
+    /// Forgotten removals (receiver dead, never removed), every site together.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(weak_events::Profile::default().forgotten(), 0);
+    /// ```
+    pub fn forgotten(&self) -> usize {
+        self.rows.iter().map(|row| row.forgotten).sum()
+    }
+
+    /// The profile with each row's backtrace after it (when one was captured).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let profile = weak_events::start_profiling().stop();
+    /// println!("{}", profile.with_backtraces());
+    /// ```
+    pub fn with_backtraces(&self) -> impl fmt::Display + '_ {
+        WithBacktraces(self)
+    }
+
+    fn describe(&self, backtraces: bool) -> String {
+        if backtraces {
+            self.with_backtraces().to_string()
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rows.is_empty() {
+            return writeln!(f, "nothing left behind");
+        }
+        for row in &self.rows {
+            writeln!(f, "{row}")?;
+        }
+        Ok(())
+    }
+}
+
+struct WithBacktraces<'a>(&'a Profile);
+
+impl fmt::Display for WithBacktraces<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.rows.is_empty() {
+            return writeln!(f, "nothing left behind");
+        }
+        for row in &self.0.rows {
+            writeln!(f, "{row}")?;
+            match &row.backtrace {
+                Some(backtrace) => writeln!(f, "{backtrace}")?,
+                None => writeln!(f, "    (no backtrace: start the mark or check with them)")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One row of a [`Profile`]: registrations from one creation site, of one event kind and
+/// receiver type, never removed.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use weak_events::{WeakEvent, WeakEventManager};
+///
+/// struct Bus;
+/// enum Ping {}
+/// impl WeakEvent for Ping { type Source = Bus; type Args = (); }
+///
+/// let manager = WeakEventManager::<Ping>::new();
+/// let bus = Arc::new(Bus);
+/// let mark = weak_events::start_profiling();
+/// let receivers: Vec<Arc<u8>> = (0..3).map(Arc::new).collect();
+/// let site = line!() + 2;
+/// for receiver in &receivers {
+///     manager.add_handler(&bus, receiver, |_, _, _| {}); // one creation site
+/// }
+/// drop(receivers);
+/// let profile = mark.stop();
+/// let row = &profile.rows[0];
+/// assert_eq!((row.receiver, row.alive, row.forgotten), ("u8", 0, 3));
+/// assert_eq!(row.site.line(), site);
+/// assert!(row.to_string().contains("Ping"));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LeftBehind {
+    /// The event kind's type name.
+    pub event: &'static str,
+    /// The receiver's type name.
+    pub receiver: &'static str,
+    /// Where the registrations were made (the caller of the registering method).
+    pub site: &'static Location<'static>,
+    /// Registrations still registered whose receiver is alive: left behind.
+    pub alive: usize,
+    /// Registrations whose receiver died and that were never removed (pruned by a pass or not):
+    /// harmless under weak events, but forgotten.
+    pub forgotten: usize,
+    /// A backtrace of the first registration made at `site`, if backtraces were captured.
+    pub backtrace: Option<Arc<Backtrace>>,
+}
+
+impl fmt::Display for LeftBehind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} alive, {} forgotten: {} registered for {} at {}",
+            self.alive, self.forgotten, self.receiver, self.event, self.site
+        )
+    }
+}
