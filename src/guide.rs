@@ -321,10 +321,12 @@
 //!
 //! # Leak hunting
 //!
-//! - Every registration knows the line that made it (`#[track_caller]`, in release builds too):
-//!   [`start_profiling`](crate::start_profiling) lists what was registered since a mark and is
-//!   still there, with its [`site`](crate::Undisposed::site); [`report`](crate::report) shows
-//!   each kind's busiest creation sites.
+//! Weak events end the leak; they do not end the forgotten removal, which still costs an entry
+//! until a pass and hides a component that does not own what it registers. The crate finds
+//! both, and names the line.
+//!
+//! - Every registration knows the line that made it (`#[track_caller]`, in release builds too,
+//!   no debug info needed). [`report`](crate::report) shows each kind's busiest creation sites.
 //! - A source whose live listeners keep growing warns past the threshold and again at each
 //!   further half, naming the line that made most of them
 //!   ([`ThresholdWarning`](crate::ThresholdWarning)).
@@ -334,6 +336,59 @@
 //!   their first event*, and a line that keeps making them is named once
 //!   ([`UndeliveredWarning`](crate::UndeliveredWarning)). The fix: keep the receiver where it
 //!   should live (a variable, a field, the view's owner), and register that.
+//! - A bag that is already disposed refuses new items: it disposes them at once, answers
+//!   [`Ownership::DisposedAtOnce`](crate::Ownership::DisposedAtOnce) with the line of its
+//!   `dispose` call, and tells the hook of
+//!   [`set_added_after_dispose_hook`](crate::set_added_after_dispose_hook): a component that
+//!   registers after its owner closed is named, not silently ignored.
+//!
+//! ## A walkthrough: one test, then the whole application
+//!
+//! In a test, a [`LeakCheck`](crate::LeakCheck) sees what that test's thread registered since
+//! it started, whatever other tests do at the same time, and whenever cleanup ran. A
+//! registration left behind with a live receiver fails
+//! [`assert_no_leaks`](crate::LeakCheck::assert_no_leaks) with the line that made it; one whose
+//! receiver died without its removal (harmless here, forgotten all the same) is listed and
+//! fails only [`assert_no_forgotten_removals`](crate::LeakCheck::assert_no_forgotten_removals):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use weak_events::{LeakCheck, WeakEvent, WeakEventListener, WeakEventManager};
+//!
+//! struct Document;
+//! enum Saved {}
+//! impl WeakEvent for Saved { type Source = Document; type Args = (); }
+//! struct StatusBar;
+//! impl WeakEventListener<Saved> for StatusBar {
+//!     fn receive_weak_event(&self, _: &Document, _: &()) {}
+//! }
+//!
+//! fn open_status_bar(manager: &WeakEventManager<Saved>, doc: &Arc<Document>) -> Arc<StatusBar> {
+//!     let bar = Arc::new(StatusBar);
+//!     manager.add_listener(doc, &bar); // the bug: nothing ever removes it
+//!     bar
+//! }
+//!
+//! let check = LeakCheck::start();
+//! let manager = WeakEventManager::<Saved>::new();
+//! let doc = Arc::new(Document);
+//! let bar = open_status_bar(&manager, &doc);
+//! let found = check.found();
+//! assert_eq!(found.alive(), 1);
+//! // "1 alive, 0 forgotten: StatusBar registered for Saved at src/main.rs:15:13"
+//! println!("{found}");
+//! drop(bar); // the view closes: no leak now, but a forgotten removal
+//! check.assert_no_leaks(); // passes; `assert_no_forgotten_removals` would not
+//! ```
+//!
+//! In the running application, [`start_profiling`](crate::start_profiling) opens a mark over
+//! every thread: open it, exercise a screen, close it, and stop the mark. The
+//! [`Profile`](crate::Profile) has one line per creation site with its counts (forty
+//! registrations from one helper are one line, not forty backtraces); with
+//! [`with_backtraces`](crate::Profile::with_backtraces) each line gets the backtrace of its
+//! site, captured once per site. Creation sites need no debug info; backtraces do (keep
+//! `debug = "line-tables-only"` in the profile you profile). A backtrace is the first caller's:
+//! every caller of a helper that registers shows the same one, while the site is exact.
 //!
 //! # Async tasks: streams, listeners or a broadcast channel
 //!
@@ -499,4 +554,5 @@
 //! **Grist's `Disposable` and qooxdoo.** [`DisposeBag`](crate::DisposeBag) is `autoDispose`,
 //! `disposeRelease`, `disposeDiscard`, `isDisposed`, disposing in reverse order; qooxdoo's
 //! dispose profiling is [`start_profiling`](crate::start_profiling), which lists what was
-//! registered since a mark and never removed, with the backtrace of where.
+//! registered since a mark and never removed, one line per creation site, with a backtrace of
+//! where; IntelliJ's `Disposer` assertion for one test is [`LeakCheck`](crate::LeakCheck).

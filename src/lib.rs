@@ -58,8 +58,9 @@
 //! - [`Subscription`]: the RAII guard; [`DisposeBag`]: an owner that disposes (and stops
 //!   listening to) everything at once.
 //! - [`PropertyChangedManager`] and [`CollectionChangedManager`]: change notification, built in.
-//! - Diagnostics: [`start_profiling`] (who registered and never removed), [`report`], and the
-//!   per-source listener threshold ([`ThresholdWarning`]).
+//! - Diagnostics: [`start_profiling`] (who registered and never removed, per creation site),
+//!   [`LeakCheck`] (the same for one test), [`report`], and the per-source listener threshold
+//!   ([`ThresholdWarning`]).
 //! - [`unsync`]: the thread-affine flavour for UI threads (`Rc` sources and receivers, one
 //!   `current()` manager per thread, no worker), on the same engine.
 //! - [`internals`]: how it works inside (not part of the stable API).
@@ -81,10 +82,12 @@
 //! | `subscription.rs` | [`Subscription`] |
 //! | `cleanup/` | [`CleanupMode`], the request/pass handshake, the scheduler (worker, manual queue) |
 //! | `stats.rs` | [`ManagerStats`], [`PurgeReport`], [`CleanupStats`] |
-//! | `dispose.rs` | [`DisposeBag`] |
-//! | `diagnostics.rs` | profiling, [`report`], the listener threshold |
+//! | `dispose.rs` | [`DisposeBag`] (both flavours, one macro) and the added-after-dispose warning |
+//! | `diagnostics.rs` | [`report`], the listener threshold |
+//! | `profiling.rs` | [`start_profiling`] and [`LeakCheck`]: records per registration, counts per creation site |
+//! | `property_key.rs` | typed property keys: [`PropertyKey`], [`property_keys!`] |
 //! | `sites.rs` | creation sites: counts per site, the "died before its first event" warning |
-//! | `property.rs`, `collection.rs` | the built-in property-changed and collection-changed managers |
+//! | `property.rs`, `collection.rs` | the built-in property-changed and collection-changed managers, written once for both flavours; [`ObservableVec`]'s shared core |
 //! | `current.rs` | the process-wide values behind every `current()` |
 //! | `panic.rs` | catching user panics, keeping the first, resuming it |
 //! | `sync.rs`, `table.rs` | the loom facade for every lock and atomic, and the source table |
