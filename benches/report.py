@@ -329,7 +329,7 @@ def targets(r):
             f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
             f"ours/signals2 = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
             None if x is None else x <= 1.5)
-        a, b = "deliver_live/ours_private/1", "deliver_live/floor_vec_weak/1"
+    a, b = "deliver_live/ours_private/1", "deliver_live/floor_vec_weak/1"
     x = r.ratio(a, b)
     row("deliver to 1: ours (private manager) within 2.5x of the bare `Vec<Weak>` floor",
         f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
@@ -353,7 +353,7 @@ def targets(r):
             None if x is None else x <= 2.0)
     # The thread-affine flavour (`unsync`), against its floor, the strong peer and the root flavour,
     # all in one divan group.
-        for n, bound in ((128, 1.4), (1, 3.0)):
+    for n, bound in ((128, 1.4), (1, 3.0)):
         a, b = f"unsync_deliver/unsync_private/{n}", f"unsync_deliver/floor_rc_weak/{n}"
         x = r.ratio(a, b)
         row(f"`unsync` deliver to {n} within {bound}x of the bare `rc::Weak` loop",
@@ -368,14 +368,21 @@ def targets(r):
             f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
             f"unsync/{peer} = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
             None if x is None else (x < bound if bound == 1.0 else x <= bound))
-        a, b = "property_change/unsync_of_1000_over_100_names", "property_change/of_1000_over_100_names"
+    a, b = "property_change/unsync_of_1000_over_100_names", "property_change/of_1000_over_100_names"
     x = r.ratio(a, b)
     row("`unsync` property change to 10 listeners of one name among 1,000 (100 names), at most "
         "0.6x of the root flavour's",
         f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
         f"unsync/root = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
         None if x is None else x <= 0.6)
-        a, b = "retain_half/observable_vec", "retain_half/floor_vec_retain_and_one_delivery"
+    a, b = "register_profiling/while_profiling", "register_profiling/without_profiling"
+    x = r.ratio(a, b)
+    row("a registration under an open backtrace mark, from a creation site seen before, within 3x "
+        "of one without a mark",
+        f"{fmt_time(r.median(a))} vs {fmt_time(r.median(b))}",
+        f"with/without = {fmt_ratio(x)}{spread(r.round_ratios(a, b))}",
+        None if x is None else x <= 3.0)
+    a, b = "retain_half/observable_vec", "retain_half/floor_vec_retain_and_one_delivery"
     c = "retain_half/floor_vec_arc_retain_and_one_delivery"
     x = r.ratio(a, b)
     y = r.ratio(a, c)
@@ -474,7 +481,7 @@ def targets(r):
             f"throughput 2/1 = {fmt_ratio(v['ratio'])}"
             f"{spread(r.row_rounds('threads_same_source', name, 'ratio'))}",
             v["ratio"] >= 1.6)
-        own = r.rows.get("threads_own_source", {})
+    own = r.rows.get("threads_own_source", {})
     machine = r.rows.get("threads_machine", {}).get("alu_loop", {}).get("ratio")
     for who, name in (("private manager", "ours_private"), ("`current()`", "ours_current")):
         if name not in own:
@@ -996,8 +1003,9 @@ def render(raw, meta):
     w("")
     w("## Registration with and without dispose profiling")
     w("")
-    w("One `add_handler` + `remove_registration` on a private manager, without a profiling mark "
-      "and with one open (each registration then captures a `Backtrace`).")
+        w("One `add_handler` + `remove_registration` on a private manager, without a profiling mark "
+      "and with one open (which records each registration, and captures a `Backtrace` once per "
+      "creation site: every registration here after the first comes from a known site).")
     w("")
     off = "register_profiling/without_profiling"
     on = "register_profiling/while_profiling"
