@@ -989,7 +989,7 @@ def render(raw, meta):
       "should follow the changed property's listeners, not the model's (WPF merges the lists per "
       "delivery); allocations per change are asserted to be zero in `tests/alloc.rs`.")
     w("")
-        big = "property_change/of_1000_over_100_names"
+    big = "property_change/of_1000_over_100_names"
     small = "property_change/of_10_on_1_name"
     local = "property_change/unsync_of_1000_over_100_names"
     w(table(["model", "median"], [
@@ -1003,7 +1003,7 @@ def render(raw, meta):
     w("")
     w("## Registration with and without dispose profiling")
     w("")
-        w("One `add_handler` + `remove_registration` on a private manager, without a profiling mark "
+    w("One `add_handler` + `remove_registration` on a private manager, without a profiling mark "
       "and with one open (which records each registration, and captures a `Backtrace` once per "
       "creation site: every registration here after the first comes from a known site).")
     w("")
