@@ -202,6 +202,7 @@ macro_rules! dispose_flavour {
             #[doc = concat!(" use ", $path, "::{DisposeBag, OnDispose};")]
             ///
             /// let bag = DisposeBag::new();
+            /// let disposed = line!() + 1;
             /// bag.dispose();
             #[doc = concat!(" let ran = ", stringify!($Ptr), "::new(AtomicBool::new(false));")]
             #[doc = concat!(" let flag = ", stringify!($Ptr), "::clone(&ran);")]
@@ -209,7 +210,7 @@ macro_rules! dispose_flavour {
             /// assert!(ran.load(Ordering::SeqCst), "disposed at once");
             /// let disposed_at = answer.refused().and_then(|refused| refused.disposed_at);
             /// let disposed_at = disposed_at.expect("refused, and disposed by a `dispose` call");
-            /// assert_eq!(disposed_at.line(), line!() - 6, "and it says where the bag was disposed");
+            /// assert_eq!(disposed_at.line(), disposed, "and it says where the bag was disposed");
             /// ```
             #[track_caller]
             pub fn auto_dispose<T: Dispose>(
@@ -255,7 +256,7 @@ macro_rules! dispose_flavour {
             #[doc = concat!(" let (bus, receiver) = (", stringify!($Ptr), "::new(Bus), ", stringify!($Ptr), "::new(()));")]
             ///
             /// let bag = DisposeBag::new();
-            /// let key = bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {})).unwrap();
+            /// let key = bag.auto_dispose(manager.subscribe_handler(&bus, &receiver, |_, _, _| {})).key().unwrap();
             /// let subscription = bag.dispose_release(key).unwrap();
             /// bag.dispose();
             /// assert_eq!(manager.listener_count(&bus), 1, "released: the bag did not dispose it");
@@ -283,7 +284,7 @@ macro_rules! dispose_flavour {
             #[doc = concat!(" let runs = ", stringify!($Ptr), "::new(AtomicUsize::new(0));")]
             #[doc = concat!(" let counted = ", stringify!($Ptr), "::clone(&runs);")]
             /// let bag = DisposeBag::new();
-            /// let key = bag.auto_dispose(OnDispose(move || { counted.fetch_add(1, Ordering::SeqCst); })).unwrap();
+            /// let key = bag.auto_dispose(OnDispose(move || { counted.fetch_add(1, Ordering::SeqCst); })).key().unwrap();
             /// assert!(bag.dispose_discard(key));
             /// assert!(!bag.dispose_discard(key));
             /// bag.dispose();
@@ -671,7 +672,7 @@ impl<T> BagLock<T> for std::cell::RefCell<T> {
 ///
 /// fn noop() {}
 /// let bag = DisposeBag::new();
-/// let key: DisposeKey<OnDispose<fn()>> = bag.auto_dispose(OnDispose(noop as fn())).unwrap();
+/// let key: DisposeKey<OnDispose<fn()>> = bag.auto_dispose(OnDispose(noop as fn())).key().unwrap();
 /// assert!(bag.dispose_discard(key));
 /// ```
 pub struct DisposeKey<T> {
