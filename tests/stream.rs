@@ -240,6 +240,12 @@ fn the_stream_ends_after_its_buffer_when_the_source_dies_in_every_mode() {
             [StreamItem::Event(50), StreamItem::Event(100)],
             "{mode:?}"
         );
+        // The stream ends when the pass drops its entry; the same pass then takes the source
+        // out of the table, on the worker in `Background` mode: wait for it (bounded).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while manager.stats().sources != 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         assert_eq!(manager.stats().sources, 0, "{mode:?}");
     }
 }
