@@ -704,3 +704,38 @@ fn stream_deliver_vs_poll_and_drop() {
         assert_eq!(manager.listener_count(&source), 0);
     });
 }
+
+/// A profiling mark open while another thread runs a pass: its answer is exact whatever the
+/// interleaving (the profiler's lock is a leaf: no loom-visible atomic is touched under it),
+/// and a registration pruned meanwhile is still counted.
+#[test]
+fn profiling_mark_vs_pass() {
+    model("profiling_mark_vs_pass", || {
+        let manager = Arc::new(WeakEventManager::<Direct>::with_cleanup(
+            CleanupMode::Manual,
+        ));
+        let bus = bus();
+        let mark = weak_events::start_profiling();
+        let dead = Arc::new(Counter::default());
+        manager.add_listener(&bus, &dead);
+        drop(dead);
+        let pass = {
+            let manager = manager.clone();
+            thread::spawn(move || {
+                manager.purge();
+            })
+        };
+        let alive = Arc::new(Counter::default());
+        manager.add_listener(&bus, &alive);
+        pass.join().unwrap();
+        let profile = mark.stop();
+        let rows: Vec<_> = profile
+            .rows
+            .iter()
+            .filter(|row| row.event.ends_with("Direct"))
+            .map(|row| (row.alive, row.forgotten))
+            .collect();
+        assert_eq!(rows, [(0, 1), (1, 0)], "{profile}");
+        drop(alive);
+    });
+}

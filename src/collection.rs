@@ -253,7 +253,10 @@ macro_rules! collection_flavour {
         /// waiting. So a listener that pushes during an `Add` sees its own change applied
         /// (`len()` tells), and every listener, this one included, hears it after the outer one. A
         /// panicking listener does not stop the queue: the first panic resumes on the delivering call
-        /// once the queue is empty.
+        /// once the queue is empty. Producers never wait for the listeners: while other threads
+        /// keep changing the vector faster than its listeners take the changes, the delivering
+        /// call keeps delivering (it returns once it has caught up), and the queue holds the
+        /// changes not yet delivered.
         ///
         /// # No user code under the lock
         ///
@@ -520,6 +523,8 @@ macro_rules! collection_flavour {
             /// assert_eq!(list.remove_range(..), Some(vec![0, 3, 4]));
             /// ```
             pub fn remove_range(&self, range: impl ::std::ops::RangeBounds<usize>) -> Option<Vec<T>> {
+                // Read (and dropped) before the lock: a range type's methods are user code.
+                let range = $crate::collection::owned_bounds(range);
                 let mut state = self.lock();
                 let (start, end) = $crate::collection::bounds(range, state.len())?;
                 let change = state.remove_range(start, end).ok()?;
@@ -566,7 +571,8 @@ macro_rules! collection_flavour {
                 range: impl ::std::ops::RangeBounds<usize>,
                 items: impl IntoIterator<Item = T>,
             ) -> Option<Vec<T>> {
-                // Collected before the lock: the iterator is user code.
+                // Collected before the lock: the iterator and the range's methods are user code.
+                let range = $crate::collection::owned_bounds(range);
                 let mut new: Vec<$Ptr<T>> = items.into_iter().map($Ptr::new).collect();
                 let mut state = self.lock();
                 let Some((start, end)) = $crate::collection::bounds(range, state.len()) else {
@@ -1062,6 +1068,12 @@ pub(crate) fn commit<F: Flavor, T: Clone + 'static>(
         });
     }
     panics.resume();
+}
+
+/// The bounds of `range`, read and owned (and `range` dropped) before any lock is taken: a
+/// `RangeBounds` implementation is user code.
+pub(crate) fn owned_bounds(range: impl RangeBounds<usize>) -> (Bound<usize>, Bound<usize>) {
+    (range.start_bound().cloned(), range.end_bound().cloned())
 }
 
 /// `range` as `start..end` within a length of `len`; `None` if it does not fit.

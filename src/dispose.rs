@@ -63,9 +63,10 @@ macro_rules! dispose_flavour {
         }
 
         impl Dispose for DisposeBag {
-            /// Disposes everything the bag owns: bags nest.
+            /// Disposes everything the bag owns: bags nest. Disposed as an item of another bag,
+            /// it was disposed where that bag's disposal was called.
             fn dispose(self: Box<Self>) {
-                DisposeBag::dispose(&self);
+                self.dispose_at($crate::dispose::outer_disposal());
             }
         }
 
@@ -291,12 +292,14 @@ macro_rules! dispose_flavour {
             /// assert_eq!(runs.load(Ordering::SeqCst), 1);
             /// ```
             #[must_use = "false means the item was not in the bag (released, discarded or disposed already)"]
+            #[track_caller]
             pub fn dispose_discard<T>(&self, key: DisposeKey<T>) -> bool {
+                let at = ::std::panic::Location::caller();
                 match self.take(key.key) {
                     Some(item) => {
                         // A subscription that already fired (a once-registration) was still owned and
                         // is now discarded: `true` answers "was it in the bag", not "did it remove".
-                        item.value.dispose_owned();
+                        $crate::dispose::disposing_at(Some(at), || item.value.dispose_owned());
                         true
                     }
                     None => false,
@@ -318,8 +321,12 @@ macro_rules! dispose_flavour {
             /// ```
             #[track_caller]
             pub fn dispose(&self) {
-                let at = $crate::dispose::disposal_site(::std::panic::Location::caller());
-                let items = self.take_all(Some(at));
+                self.dispose_at(Some(::std::panic::Location::caller()));
+            }
+
+            /// [`dispose`](Self::dispose), called at `at` (`None`: a drop).
+            fn dispose_at(&self, at: Option<&'static ::std::panic::Location<'static>>) {
+                let items = self.take_all(at);
                 $crate::dispose::disposing_at(at, || {
                     $crate::dispose::dispose_in_reverse(items, $crate::dispose::Unwinding::Resume, dispose_owned)
                 });
@@ -522,7 +529,9 @@ macro_rules! dispose_flavour {
             /// assert_eq!(bag.stop_listening(), 1);
             /// assert_eq!(bag.len(), 1, "the closure is still owned");
             /// ```
+            #[track_caller]
             pub fn stop_listening(&self) -> usize {
+                let at = ::std::panic::Location::caller();
                 let taken: Vec<Item> = {
                     let mut inner = self.lock();
                     let keys: Vec<u64> = std::mem::take(&mut inner.by_source)
@@ -533,7 +542,9 @@ macro_rules! dispose_flavour {
                         .filter_map(|key| inner.items.remove(&key))
                         .collect()
                 };
-                $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+                $crate::dispose::disposing_at(Some(at), || {
+                    $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+                })
             }
 
             #[doc = concat!(" Removes the bag's subscriptions to `source` (the `", stringify!($Ptr), "` that was listened to), of every")]
@@ -556,7 +567,9 @@ macro_rules! dispose_flavour {
             /// assert_eq!(bag.stop_listening_to(&a), 1);
             /// assert_eq!((manager.listener_count(&a), manager.listener_count(&b)), (0, 1));
             /// ```
+            #[track_caller]
             pub fn stop_listening_to<S: ?Sized>(&self, source: &$Ptr<S>) -> usize {
+                let at = ::std::panic::Location::caller();
                 let addr = $crate::entry::addr_of($Ptr::as_ptr(source));
                 let taken: Vec<Item> = {
                     let mut inner = self.lock();
@@ -565,7 +578,9 @@ macro_rules! dispose_flavour {
                         .filter_map(|key| inner.items.remove(&key))
                         .collect()
                 };
-                $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+                $crate::dispose::disposing_at(Some(at), || {
+                    $crate::dispose::dispose_in_reverse($crate::dispose::sorted(taken), $crate::dispose::Unwinding::Resume, dispose_owned)
+                })
             }
         }
 
@@ -585,7 +600,9 @@ macro_rules! dispose_flavour {
                 let items = self.take_all(None);
                 let unwinding = if std::thread::panicking() {
                     $crate::dispose::Unwinding::Swallow } else { $crate::dispose::Unwinding::Resume };
-                $crate::dispose::dispose_in_reverse(items, unwinding, dispose_owned);
+                $crate::dispose::disposing_at(None, || {
+                    $crate::dispose::dispose_in_reverse(items, unwinding, dispose_owned)
+                });
             }
         }
 
@@ -828,7 +845,6 @@ pub(crate) fn dispose_in_reverse<V>(
 ///     Ownership::DisposedAtOnce(refused) => assert!(refused.disposed_at.is_some()),
 /// }
 /// ```
-#[derive(Debug, PartialEq, Eq)]
 pub enum Ownership<T> {
     /// The bag keeps the item, under this key.
     Kept(DisposeKey<T>),
@@ -913,6 +929,29 @@ impl<T> Clone for Ownership<T> {
 }
 
 impl<T> Copy for Ownership<T> {}
+
+impl<T> PartialEq for Ownership<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Ownership::Kept(a), Ownership::Kept(b)) => a == b,
+            (Ownership::DisposedAtOnce(a), Ownership::DisposedAtOnce(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<T> Eq for Ownership<T> {}
+
+impl<T> fmt::Debug for Ownership<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ownership::Kept(key) => f.debug_tuple("Kept").field(key).finish(),
+            Ownership::DisposedAtOnce(refused) => {
+                f.debug_tuple("DisposedAtOnce").field(refused).finish()
+            }
+        }
+    }
+}
 
 /// Why a bag did not keep an item ([`Ownership::DisposedAtOnce`]): it was already disposed, so
 /// the item was disposed at once; `disposed_at` is where the bag's
@@ -1042,20 +1081,20 @@ pub(crate) fn added_after_dispose<T>(
 }
 
 thread_local! {
-    /// Where the bag being disposed on this thread was disposed: a nested bag disposed in its
-    /// turn reports its parent's call.
-    static DISPOSING: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+    /// While a bag disposes its items on this thread: where that disposal was called (`None`
+    /// inside: by a drop). A nested bag disposed as one of those items reports it.
+    static DISPOSING: Cell<Option<Option<&'static Location<'static>>>> = const { Cell::new(None) };
 }
 
-/// Where a `dispose` called at `at` disposes: the outer bag's call if one is disposing on this
-/// thread (this bag is one of its items), else `at`.
-pub(crate) fn disposal_site(at: &'static Location<'static>) -> &'static Location<'static> {
-    DISPOSING.try_with(Cell::get).ok().flatten().unwrap_or(at)
+/// Where the bag disposing its items on this thread was disposed (a nested bag disposed as one
+/// of them reports that call); `None` outside any such disposal, or when it is a drop.
+pub(crate) fn outer_disposal() -> Option<&'static Location<'static>> {
+    DISPOSING.try_with(Cell::get).ok().flatten().flatten()
 }
 
-/// Runs `f` (a bag's disposal of its items) with `at` as this thread's disposal site.
-pub(crate) fn disposing_at<R>(at: &'static Location<'static>, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<&'static Location<'static>>);
+/// Runs `f` (a bag disposing items) with `at` as this thread's disposal site.
+pub(crate) fn disposing_at<R>(at: Option<&'static Location<'static>>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Option<&'static Location<'static>>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let _ = DISPOSING.try_with(|site| site.set(self.0));

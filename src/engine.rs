@@ -490,5 +490,7 @@ impl<F: Flavor, E: Kind<F>> Drop for Engine<F, E> {
         for state in self.table.values() {
             state.shutdown();
         }
+        // Its registrations ended with it: the profiler forgets the ones it counted.
+        crate::profiling::manager_dropped(addr_of(self as *const Self));
     }
 }

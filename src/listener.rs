@@ -287,8 +287,13 @@ impl<E: WeakEvent> Kind<Shared> for E {
     type Pending = profiling::Pending<Shared, dyn profiling::Probe + Send + Sync>;
 
     fn note(pending: Self::Pending, state: &Arc<SourceState<Shared, E>>, manager: usize) {
-        let source: std::sync::Weak<dyn profiling::SourceProbe + Send + Sync> =
-            Arc::downgrade(state) as _;
+        let source = state.source_weak().map(|source| {
+            let liveness: profiling::SharedSource = Arc::new(source.clone());
+            (
+                <Shared as crate::flavor::Flavor>::weak_addr(&source),
+                liveness,
+            )
+        });
         profiling::record_shared(pending, source, manager);
     }
 

@@ -27,6 +27,7 @@ use std::backtrace::Backtrace;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::panic::Location;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -56,11 +57,42 @@ impl<T: Alive> Probe for Node<T> {
     }
 }
 
-/// What a source's state reports to the profiler: a registration whose source died ended with
-/// it, removed or not.
-pub(crate) trait SourceProbe {
-    fn source_alive(&self) -> bool;
+/// Whether a registration's source still lives: a registration whose source died ended with
+/// it, removed or not. A reference count, read without upgrading (so nothing is dropped while
+/// the profiler's lock is held); `None` in a record stands for a static registration.
+pub(crate) trait Liveness {
+    fn alive(&self) -> bool;
 }
+
+impl<T: ?Sized> Liveness for Weak<T> {
+    fn alive(&self) -> bool {
+        self.strong_count() > 0
+    }
+}
+
+impl<T: ?Sized> Liveness for std::rc::Weak<T> {
+    fn alive(&self) -> bool {
+        self.strong_count() > 0
+    }
+}
+
+impl<T: Liveness + ?Sized> Liveness for Arc<T> {
+    fn alive(&self) -> bool {
+        (**self).alive()
+    }
+}
+
+impl<T: Liveness + ?Sized> Liveness for Rc<T> {
+    fn alive(&self) -> bool {
+        (**self).alive()
+    }
+}
+
+/// A source's liveness, in the thread-safe flavour's records (shared by the marks that count
+/// it once pruned).
+pub(crate) type SharedSource = Arc<dyn Liveness + Send + Sync>;
+/// A source's liveness, in the thread-affine flavour's (this thread's) records.
+pub(crate) type LocalSource = Rc<dyn Liveness>;
 
 /// What groups registrations in a profile: their kind, their receiver's type, their creation site.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,8 +103,10 @@ struct Key {
 }
 
 /// A registration about to be recorded: made while recording, before it is added to its
-/// source (which its record then watches too).
+/// source (whose liveness its record then watches too).
 pub(crate) struct Pending<F: Flavor, P: ?Sized + 'static> {
+    /// The recording session it was made in: one that ended meanwhile does not record it.
+    epoch: u64,
     key: Key,
     node: usize,
     probe: F::Weak<P>,
@@ -80,32 +114,33 @@ pub(crate) struct Pending<F: Flavor, P: ?Sized + 'static> {
     backtrace: Option<Arc<Backtrace>>,
 }
 
-struct Record<F: Flavor, P: ?Sized + 'static, S: ?Sized + 'static> {
+struct Record<F: Flavor, P: ?Sized + 'static, S> {
     seq: u64,
     key: Key,
     thread: ThreadId,
     manager: usize,
     probe: F::Weak<P>,
-    source: F::Weak<S>,
+    /// The source's liveness, and its address (`None`: a static registration).
+    source: Option<(usize, S)>,
     backtrace: Option<Arc<Backtrace>>,
 }
 
 /// One flavour's records, by the address of their registration's node (a record's weak probe
 /// keeps the node's allocation, so the address is not reused while the record exists).
-struct Records<F: Flavor, P: ?Sized + 'static, S: ?Sized + 'static> {
+struct Records<F: Flavor, P: ?Sized + 'static, S> {
     by_node: FxMap<usize, Record<F, P, S>>,
-    /// When to sweep out the records of registrations that were removed.
+    /// When to sweep out the records of registrations that are gone.
     sweep: DoublingMark,
     /// The recording session the records belong to (see [`EPOCH`]).
     epoch: u64,
 }
 
-impl<F: Flavor, P: Probe + ?Sized + 'static, S: SourceProbe + ?Sized + 'static> Records<F, P, S> {
+impl<F: Flavor, P: Probe + ?Sized + 'static, S: Liveness + Clone> Records<F, P, S> {
     fn new() -> Self {
         Records {
             by_node: FxMap::default(),
             sweep: DoublingMark::new(64),
-            epoch: 0,
+            epoch: EPOCH.load(Ordering::Acquire),
         }
     }
 
@@ -118,26 +153,19 @@ impl<F: Flavor, P: Probe + ?Sized + 'static, S: SourceProbe + ?Sized + 'static> 
         }
     }
 
-    /// Records `pending`; returns what the sweep upgraded, for the caller to drop once it let
-    /// go of the records (dropping a node can drop a user closure).
-    #[must_use = "drop it with no lock held"]
-    fn insert(
-        &mut self,
-        pending: Pending<F, P>,
-        source: F::Weak<S>,
-        manager: usize,
-    ) -> Vec<F::Ptr<P>> {
+    /// Records `pending`, unless its recording session ended since it was made.
+    ///
+    /// The sweep drops the records of nodes that are gone: it reads reference counts only (no
+    /// upgrade, so no node is dropped here, and no loom-visible atomic is touched under the
+    /// profiler's lock). A removed node stays in its list until the list compacts, so records
+    /// of removed registrations are bounded by the lists' sizes.
+    fn insert(&mut self, pending: Pending<F, P>, source: Option<(usize, S)>, manager: usize) {
         self.catch_up();
-        let mut garbage = Vec::new();
+        if pending.epoch != self.epoch {
+            return;
+        }
         if self.sweep.claim(self.by_node.len()) {
-            self.by_node.retain(|_, r| match F::upgrade(&r.probe) {
-                Some(probe) => {
-                    let keep = probe.registered();
-                    garbage.push(probe);
-                    keep
-                }
-                None => false,
-            });
+            self.by_node.retain(|_, r| F::strong_count(&r.probe) > 0);
             self.sweep.reset(self.by_node.len());
         }
         let record = Record {
@@ -150,7 +178,6 @@ impl<F: Flavor, P: Probe + ?Sized + 'static, S: SourceProbe + ?Sized + 'static> 
             backtrace: pending.backtrace,
         };
         self.by_node.insert(pending.node, record);
-        garbage
     }
 
     /// Takes the record of the node at `node` out, if there is one.
@@ -159,36 +186,52 @@ impl<F: Flavor, P: Probe + ?Sized + 'static, S: SourceProbe + ?Sized + 'static> 
         self.by_node.remove(&node)
     }
 
-    /// Adds to `tally` what `scope` sees of the records: still registered, source alive. What it
-    /// upgraded goes to `garbage`, to drop once the records are let go of.
-    fn tally(&self, scope: &Scope, tally: &mut Tally, garbage: &mut Vec<Upgraded<F, P, S>>) {
+    /// What `scope` sees of the records: those whose source lives, their nodes upgraded, to
+    /// look at once the records (and their lock) are let go of, and drop then.
+    fn gather(&self, scope: &Scope) -> Vec<Gathered<F, P>> {
         if self.epoch != EPOCH.load(Ordering::Acquire) {
-            return;
+            return Vec::new();
         }
-        for record in self.by_node.values() {
-            if !scope.sees(record.seq, record.thread, record.manager) {
-                continue;
-            }
-            let Some(probe) = F::upgrade(&record.probe) else {
-                continue; // its manager was dropped: nothing is registered any more
-            };
-            let source = F::upgrade(&record.source);
-            let source_alive = source.as_ref().is_some_and(|s| s.source_alive());
-            if probe.registered() && source_alive {
-                let row = tally.row(record.key, record.seq, record.backtrace.as_ref());
-                if probe.receiver_alive() {
-                    row.alive += 1;
-                } else {
-                    row.forgotten += 1;
-                }
-            }
-            garbage.push((probe, source));
-        }
+        self.by_node
+            .values()
+            .filter(|r| scope.sees(r.seq, r.thread, r.manager))
+            .filter(|r| r.source.as_ref().map_or(true, |(_, source)| source.alive()))
+            .filter_map(|r| {
+                // A node that is gone went with its manager: nothing is registered any more.
+                let probe = F::upgrade(&r.probe)?;
+                Some(Gathered {
+                    key: r.key,
+                    seq: r.seq,
+                    backtrace: r.backtrace.clone(),
+                    probe,
+                })
+            })
+            .collect()
     }
 }
 
-/// A registration's node and source state, upgraded while looking at its record.
-type Upgraded<F, P, S> = (<F as Flavor>::Ptr<P>, Option<<F as Flavor>::Ptr<S>>);
+/// A record in scope whose source lives, its node upgraded.
+struct Gathered<F: Flavor, P: ?Sized + 'static> {
+    key: Key,
+    seq: u64,
+    backtrace: Option<Arc<Backtrace>>,
+    probe: F::Ptr<P>,
+}
+
+impl<F: Flavor, P: Probe + ?Sized + 'static> Gathered<F, P> {
+    /// Adds the registration to `tally`, if still registered: forgotten if its receiver died,
+    /// left behind if not.
+    fn count(self, tally: &mut Tally) {
+        if self.probe.registered() {
+            let row = tally.row(self.key, self.seq, self.backtrace.as_ref());
+            if self.probe.receiver_alive() {
+                row.alive += 1;
+            } else {
+                row.forgotten += 1;
+            }
+        }
+    }
+}
 
 /// What a mark or a check sees: registrations made after `seq`, on `thread` if given, in one of
 /// `managers` if given.
@@ -210,20 +253,112 @@ impl Scope {
     }
 }
 
-/// An open mark or check: its scope, and the registrations in it that a pass pruned (receiver
-/// dead, never removed), counted per creation site and manager.
+/// Registrations a pass pruned because their receiver died (never removed), counted per
+/// creation site, manager and source: listed while their source lives, as the same
+/// registrations would be had no pass run. Entries of dead sources are swept out as the map
+/// doubles, so it is bounded by the live sources (times the sites), not by the churn.
+struct Pruned<S> {
+    counts: FxMap<(Key, usize, usize), PrunedCount<S>>,
+    sweep: DoublingMark,
+}
+
+struct PrunedCount<S> {
+    count: usize,
+    first: u64,
+    source: Option<S>,
+}
+
+impl<S: Liveness + Clone> Pruned<S> {
+    fn new() -> Self {
+        Pruned {
+            counts: FxMap::default(),
+            sweep: DoublingMark::new(64),
+        }
+    }
+
+    fn add(&mut self, key: Key, manager: usize, seq: u64, source: Option<&(usize, S)>) {
+        if self.sweep.claim(self.counts.len()) {
+            self.counts
+                .retain(|_, c| c.source.as_ref().map_or(true, |s| s.alive()));
+            self.sweep.reset(self.counts.len());
+        }
+        let (addr, liveness) = match source {
+            Some((addr, liveness)) => (*addr, Some(liveness.clone())),
+            None => (0, None),
+        };
+        let entry = self
+            .counts
+            .entry((key, manager, addr))
+            .or_insert(PrunedCount {
+                count: 0,
+                first: seq,
+                source: liveness,
+            });
+        entry.count += 1;
+        entry.first = entry.first.min(seq);
+    }
+
+    /// Adds what `scope` sees of the counts to `tally`.
+    fn count(&self, scope: &Scope, tally: &mut Tally) {
+        for (&(key, manager, _), c) in &self.counts {
+            let in_scope = scope
+                .managers
+                .as_ref()
+                .map_or(true, |managers| managers.contains(&manager));
+            if in_scope && c.source.as_ref().map_or(true, |s| s.alive()) {
+                tally.row(key, c.first, None).forgotten += c.count;
+            }
+        }
+    }
+
+    /// Forgets the counts of the manager at `manager`, which was dropped.
+    fn forget_manager(&mut self, manager: usize) {
+        self.counts.retain(|&(_, m, _), _| m != manager);
+    }
+}
+
+/// An open mark or check: its scope, and the thread-safe flavour's pruned registrations in it.
+/// (The thread-affine flavour's are in each thread's [`LocalState`].)
 struct Open {
     id: u64,
     scope: Scope,
-    pruned: FxMap<(Key, usize), (usize, u64)>,
+    pruned: Pruned<SharedSource>,
 }
 
 /// What every thread shares: the thread-safe flavour's records, the open marks and checks, and
-/// the backtraces captured so far, one per creation site.
+/// the backtraces captured so far, one per creation site. A leaf lock: nothing is called under
+/// it that takes another lock, touches a loom-visible atomic or drops a node.
 struct Global {
-    records: Records<Shared, dyn Probe + Send + Sync, dyn SourceProbe + Send + Sync>,
+    records: Records<Shared, dyn Probe + Send + Sync, SharedSource>,
     open: Vec<Open>,
     backtraces: FxMap<&'static Location<'static>, Arc<Backtrace>>,
+}
+
+/// This thread's share of the thread-affine flavour: its records, and its pruned registrations
+/// per open mark or check.
+struct LocalState {
+    records: Records<Local, dyn Probe, LocalSource>,
+    pruned: FxMap<u64, Pruned<LocalSource>>,
+    epoch: u64,
+}
+
+impl LocalState {
+    fn new() -> Self {
+        LocalState {
+            records: Records::new(),
+            pruned: FxMap::default(),
+            epoch: EPOCH.load(Ordering::Acquire),
+        }
+    }
+
+    fn catch_up(&mut self) {
+        self.records.catch_up();
+        let epoch = EPOCH.load(Ordering::Acquire);
+        if self.epoch != epoch {
+            self.pruned = FxMap::default();
+            self.epoch = epoch;
+        }
+    }
 }
 
 static GLOBAL: Mutex<Option<Global>> = Mutex::new(None);
@@ -236,13 +371,13 @@ static CHECKS: AtomicUsize = AtomicUsize::new(0);
 static BACKTRACES: AtomicUsize = AtomicUsize::new(0);
 /// Registration sequence numbers, and mark ids.
 static SEQ: AtomicU64 = AtomicU64::new(0);
-/// The recording session: bumped when the last mark or check ends, so that records left in
-/// other threads' locals are dropped on their next use.
+/// The recording session: bumped when the last mark or check ends, so that what other threads
+/// recorded in their locals is dropped on their next use.
 static EPOCH: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// This thread's records of the thread-affine flavour (its nodes are not `Send`).
-    static LOCAL: RefCell<Records<Local, dyn Probe, dyn SourceProbe>> = RefCell::new(Records::new());
+    static LOCAL: RefCell<LocalState> = RefCell::new(LocalState::new());
     /// Open leak checks on this thread.
     static THREAD_CHECKS: Cell<usize> = const { Cell::new(0) };
     /// The crate is registering for itself (a bridge's relay): not the application's.
@@ -261,12 +396,14 @@ fn global_state(guard: &mut Option<Global>) -> &mut Global {
     })
 }
 
-/// Whether this registration is to be recorded: one relaxed load when nothing is open.
+/// Whether anything is open: one relaxed load each when nothing is.
+fn any_open() -> bool {
+    MARKS.load(Ordering::Relaxed) > 0 || CHECKS.load(Ordering::Relaxed) > 0
+}
+
+/// Whether this registration is to be recorded.
 fn recording() -> bool {
-    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
-        return false;
-    }
-    if INTERNAL.try_with(Cell::get).unwrap_or(true) {
+    if !any_open() || INTERNAL.try_with(Cell::get).unwrap_or(true) {
         return false;
     }
     MARKS.load(Ordering::Relaxed) > 0 || THREAD_CHECKS.try_with(Cell::get).unwrap_or(0) > 0
@@ -302,6 +439,10 @@ fn backtrace_of(site: &'static Location<'static>) -> Option<Arc<Backtrace>> {
     }
     let captured = Arc::new(Backtrace::force_capture());
     let mut guard = global();
+    // Not kept if the last mark or check that wanted backtraces ended meanwhile.
+    if BACKTRACES.load(Ordering::Relaxed) == 0 {
+        return Some(captured);
+    }
     let global = global_state(&mut guard);
     Some(Arc::clone(
         global.backtraces.entry(site).or_insert(captured),
@@ -321,12 +462,9 @@ where
         return None;
     }
     let probe: Weak<dyn Probe + Send + Sync> = Arc::downgrade(node) as _;
+    let node_addr = Arc::as_ptr(node).cast::<()>() as usize;
     Some(pending::<Shared, _>(
-        node.site,
-        Arc::as_ptr(node).cast::<()>() as usize,
-        probe,
-        event,
-        receiver,
+        node.site, node_addr, probe, event, receiver,
     ))
 }
 
@@ -343,12 +481,9 @@ where
         return None;
     }
     let probe: std::rc::Weak<dyn Probe> = Rc::downgrade(node) as _;
+    let node_addr = Rc::as_ptr(node).cast::<()>() as usize;
     Some(pending::<Local, _>(
-        node.site,
-        Rc::as_ptr(node).cast::<()>() as usize,
-        probe,
-        event,
-        receiver,
+        node.site, node_addr, probe, event, receiver,
     ))
 }
 
@@ -360,6 +495,7 @@ fn pending<F: Flavor, P: ?Sized + 'static>(
     receiver: &'static str,
 ) -> Pending<F, P> {
     Pending {
+        epoch: EPOCH.load(Ordering::Acquire),
         key: Key {
             event,
             receiver,
@@ -372,83 +508,110 @@ fn pending<F: Flavor, P: ?Sized + 'static>(
     }
 }
 
-/// Records a registration of the thread-safe flavour once it is added to `source`'s state, in
-/// the manager at `manager`.
+/// Records a registration of the thread-safe flavour once it is added, in the manager at
+/// `manager`; `source` is its source's address and liveness (`None`: a static registration).
 pub(crate) fn record_shared(
     pending: Pending<Shared, dyn Probe + Send + Sync>,
-    source: Weak<dyn SourceProbe + Send + Sync>,
+    source: Option<(usize, SharedSource)>,
     manager: usize,
 ) {
     let mut guard = global();
-    let garbage = global_state(&mut guard)
+    global_state(&mut guard)
         .records
         .insert(pending, source, manager);
-    drop(guard);
-    drop(garbage);
 }
 
 /// Records a registration of the thread-affine flavour, in this thread's records.
 pub(crate) fn record_local(
     pending: Pending<Local, dyn Probe>,
-    source: std::rc::Weak<dyn SourceProbe>,
+    source: Option<(usize, LocalSource)>,
     manager: usize,
 ) {
-    let garbage = LOCAL.try_with(|local| local.borrow_mut().insert(pending, source, manager));
-    drop(garbage);
+    let _ = LOCAL.try_with(|local| {
+        let mut local = local.borrow_mut();
+        local.catch_up();
+        local.records.insert(pending, source, manager);
+    });
 }
 
-/// A pass pruned the registration at `node` of the thread-safe flavour: its receiver died
-/// (`receiver_dead`) or its source did.
+/// A pass pruned the registration at `node` of the thread-safe flavour; `receiver_dead`: its
+/// receiver died (rather than only its source).
 pub(crate) fn pruned_shared(node: usize, receiver_dead: bool) {
-    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+    if !any_open() {
         return;
     }
     let mut guard = global();
     let global = global_state(&mut guard);
-    if let Some(record) = global.records.take(node) {
-        if receiver_dead {
-            count_pruned(
-                &mut global.open,
+    let Some(record) = global.records.take(node) else {
+        return;
+    };
+    if !receiver_dead {
+        return;
+    }
+    for open in &mut global.open {
+        if open.scope.sees(record.seq, record.thread, record.manager) {
+            open.pruned.add(
                 record.key,
-                record.seq,
-                record.thread,
                 record.manager,
+                record.seq,
+                record.source.as_ref(),
             );
         }
     }
 }
 
-/// [`pruned_shared`] for the thread-affine flavour (pruned on the thread that owns it).
+/// [`pruned_shared`] for the thread-affine flavour (pruned on the thread that owns it): counted
+/// in this thread's share of each open mark or check that sees it.
 pub(crate) fn pruned_local(node: usize, receiver_dead: bool) {
-    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
+    if !any_open() {
         return;
     }
-    let record = LOCAL
-        .try_with(|local| local.borrow_mut().take(node))
-        .ok()
-        .flatten();
-    if let (Some(record), true) = (record, receiver_dead) {
-        let mut guard = global();
-        let global = global_state(&mut guard);
-        count_pruned(
-            &mut global.open,
-            record.key,
-            record.seq,
-            record.thread,
-            record.manager,
-        );
-    }
+    let _ = LOCAL.try_with(|local| {
+        let mut local = local.borrow_mut();
+        local.catch_up();
+        let Some(record) = local.records.take(node) else {
+            return;
+        };
+        if !receiver_dead {
+            return;
+        }
+        let seeing: Vec<u64> = global()
+            .as_ref()
+            .map(|g| {
+                g.open
+                    .iter()
+                    .filter(|open| open.scope.sees(record.seq, record.thread, record.manager))
+                    .map(|open| open.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in seeing {
+            local.pruned.entry(id).or_insert_with(Pruned::new).add(
+                record.key,
+                record.manager,
+                record.seq,
+                record.source.as_ref(),
+            );
+        }
+    });
 }
 
-/// Counts a pruned registration in every open mark and check that sees it.
-fn count_pruned(open: &mut [Open], key: Key, seq: u64, thread: ThreadId, manager: usize) {
-    for open in open.iter_mut() {
-        if open.scope.sees(seq, thread, manager) {
-            let count = open.pruned.entry((key, manager)).or_insert((0, seq));
-            count.0 += 1;
-            count.1 = count.1.min(seq);
+/// The manager at `manager` was dropped: its registrations ended with it, so nothing of it is
+/// listed, pruned before or not.
+pub(crate) fn manager_dropped(manager: usize) {
+    if !any_open() {
+        return;
+    }
+    if let Some(global) = global().as_mut() {
+        for open in &mut global.open {
+            open.pruned.forget_manager(manager);
         }
     }
+    let _ = LOCAL.try_with(|local| {
+        for pruned in local.borrow_mut().pruned.values_mut() {
+            pruned.forget_manager(manager);
+        }
+    });
 }
 
 /// What a mark or check found, being built: rows by key, with the sequence of their first
@@ -489,7 +652,7 @@ impl Tally {
     }
 }
 
-/// Opens a mark or a check; its id.
+/// Opens a mark (`thread: None`) or a check; its id.
 fn open(thread: Option<ThreadId>, backtraces: bool) -> u64 {
     let mut guard = global();
     let global = global_state(&mut guard);
@@ -502,7 +665,7 @@ fn open(thread: Option<ThreadId>, backtraces: bool) -> u64 {
             thread,
             managers: None,
         },
-        pruned: FxMap::default(),
+        pruned: Pruned::new(),
     });
     if backtraces {
         BACKTRACES.fetch_add(1, Ordering::Relaxed);
@@ -514,38 +677,44 @@ fn open(thread: Option<ThreadId>, backtraces: bool) -> u64 {
     seq
 }
 
-/// What the mark or check `id` found so far (this thread's records of the thread-affine
-/// flavour included).
+/// What the mark or check `id` found so far: every thread's registrations of the thread-safe
+/// flavour it sees, and this thread's of the thread-affine one.
 fn found(id: u64) -> Profile {
     let mut tally = Tally::default();
-    let mut shared_garbage = Vec::new();
-    let mut local_garbage = Vec::new();
-    let guard = global();
-    let Some(global) = guard.as_ref() else {
-        return Profile::default();
+    let (scope, gathered) = {
+        let guard = global();
+        let Some(global) = guard.as_ref() else {
+            return Profile::default();
+        };
+        let Some(open) = global.open.iter().find(|open| open.id == id) else {
+            return Profile::default();
+        };
+        open.pruned.count(&open.scope, &mut tally);
+        (open.scope.clone(), global.records.gather(&open.scope))
     };
-    let Some(open) = global.open.iter().find(|open| open.id == id) else {
-        return Profile::default();
-    };
-    let scope = open.scope.clone();
-    global
-        .records
-        .tally(&scope, &mut tally, &mut shared_garbage);
-    for (&(key, manager), &(count, seq)) in &open.pruned {
-        // Counted when pruned, by the scope as it was then; a narrowing since applies too.
-        if scope
-            .managers
-            .as_ref()
-            .map_or(true, |m| m.contains(&manager))
-        {
-            let backtrace = global.backtraces.get(key.site);
-            tally.row(key, seq, backtrace).forgotten += count;
+    // Nodes looked at, and dropped, with no lock held.
+    for record in gathered {
+        record.count(&mut tally);
+    }
+    let local = LOCAL.try_with(|local| {
+        let mut local = local.borrow_mut();
+        local.catch_up();
+        if let Some(pruned) = local.pruned.get(&id) {
+            pruned.count(&scope, &mut tally);
+        }
+        local.records.gather(&scope)
+    });
+    for record in local.unwrap_or_default() {
+        record.count(&mut tally);
+    }
+    // Rows made from counts alone take their site's backtrace, if one was captured.
+    if let Some(global) = global().as_ref() {
+        for (_, row) in tally.rows.values_mut() {
+            if row.backtrace.is_none() {
+                row.backtrace = global.backtraces.get(row.site).cloned();
+            }
         }
     }
-    drop(guard);
-    drop(shared_garbage);
-    let _ = LOCAL.try_with(|local| local.borrow().tally(&scope, &mut tally, &mut local_garbage));
-    drop(local_garbage);
     tally.into_profile()
 }
 
@@ -566,15 +735,17 @@ fn close(id: u64, thread: Option<ThreadId>, backtraces: bool) {
     }
     let mut dropped = None;
     if global.open.is_empty() {
-        dropped = Some(std::mem::replace(&mut global.records, Records::new()));
+        // A new session: records made, and registrations pending, before it are dropped.
         EPOCH.fetch_add(1, Ordering::AcqRel);
+        dropped = Some(std::mem::replace(&mut global.records, Records::new()));
     }
     drop(guard);
-    // Records hold weak pointers only: dropping them runs no user code, but no lock is needed.
     drop(dropped);
-    if MARKS.load(Ordering::Relaxed) == 0 && CHECKS.load(Ordering::Relaxed) == 0 {
-        let _ = LOCAL.try_with(|local| local.borrow_mut().catch_up());
-    }
+    let _ = LOCAL.try_with(|local| {
+        let mut local = local.borrow_mut();
+        local.pruned.remove(&id);
+        local.catch_up();
+    });
 }
 
 /// Narrows the check `id` to the manager at `manager` (and any given before).
@@ -687,7 +858,13 @@ impl Drop for ProfilingMark {
 /// removal: it is listed, and fails only [`assert_no_forgotten_removals`](Self::assert_no_forgotten_removals).
 /// Neither depends on when cleanup ran. Registrations made on other threads (other tests
 /// running in parallel) are not seen; [`only`](Self::only) narrows the check to given
-/// managers. The process-wide [`start_profiling`] is for whole-application hunts.
+/// managers. The process-wide [`start_profiling`] is for whole-application hunts. A check
+/// stays on the thread that started it (it is not `Send`):
+///
+/// ```compile_fail
+/// let check = weak_events::LeakCheck::start();
+/// std::thread::spawn(move || check.assert_no_leaks());
+/// ```
 ///
 /// # Examples
 ///
@@ -715,6 +892,9 @@ pub struct LeakCheck {
     thread: ThreadId,
     backtraces: bool,
     open: bool,
+    /// A check belongs to the thread that started it (it counts that thread's checks): it is
+    /// neither `Send` nor `Sync`.
+    _thread_bound: PhantomData<*const ()>,
 }
 
 impl LeakCheck {
@@ -746,12 +926,13 @@ impl LeakCheck {
     fn begin(backtraces: bool) -> Self {
         let thread = std::thread::current().id();
         let id = open(Some(thread), backtraces);
-        THREAD_CHECKS.with(|checks| checks.set(checks.get() + 1));
+        let _ = THREAD_CHECKS.try_with(|checks| checks.set(checks.get() + 1));
         LeakCheck {
             id,
             thread,
             backtraces,
             open: true,
+            _thread_bound: PhantomData,
         }
     }
 

@@ -344,9 +344,9 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             }
             let keep = alive && !source_dead;
             if !keep {
-                // A registration whose source died ended with it; one whose receiver died was
-                // never removed: the profiler counts that one, if one is recording.
-                E::note_pruned(crate::flavor::addr_of(node), !alive && !source_dead);
+                // One whose receiver died was never removed: the profiler counts it (while its
+                // source lives, as it would have had no pass run), if one is recording.
+                E::note_pruned(crate::flavor::addr_of(node), !alive);
             }
             keep
         });
@@ -431,6 +431,11 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         self.source
             .as_ref()
             .is_some_and(|source| F::strong_count(source) == 0)
+    }
+
+    /// The source, weakly (`None` for the static list), for the profiler's records.
+    pub(crate) fn source_weak(&self) -> Option<F::Weak<E::Source>> {
+        self.source.clone()
     }
 
     fn source(&self) -> Option<F::Ptr<E::Source>> {
@@ -562,12 +567,6 @@ fn deliver_topics<F: Flavor, T: ?Sized + 'static>(
     let mut dead = 0;
     snapshot.for_each_topic(|list| dead += call_each::<F, _>(list, panics, &call));
     dead
-}
-
-impl<F: Flavor, E: Kind<F>> crate::profiling::SourceProbe for SourceState<F, E> {
-    fn source_alive(&self) -> bool {
-        !self.source_is_dead()
-    }
 }
 
 impl<F: Flavor, E: Kind<F>> Unregister for SourceState<F, E> {

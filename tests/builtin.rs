@@ -584,6 +584,39 @@ macro_rules! collection_suite {
         }
 
         #[test]
+        fn retain_by_identity_when_keep_changes_the_list() {
+            // `keep` removes and moves items while retain runs: the vector is no longer the one
+            // it saw, so the answers apply by identity; more than four runs go as a `Reset`.
+            let manager = CollectionChangedManager::<ObservableVec<char>>::with_cleanup(WAITING);
+            let list = P::new(ObservableVec::from(
+                "abcdefghijklmnop".chars().collect::<Vec<_>>(),
+            ));
+            let mirror = P::new(Mirror::default());
+            *mirror.rows.lock().unwrap() = list.to_vec();
+            manager.add_listener(&list, &mirror);
+            let calls = std::cell::Cell::new(0);
+            list.retain(|c| {
+                calls.set(calls.get() + 1);
+                if calls.get() == 1 {
+                    assert_eq!(list.remove(0), Some('a'), "removed while retain runs");
+                    assert!(list.move_item(0, 5));
+                    list.push('z'); // added meanwhile: kept
+                }
+                !"bdfhjl".contains(*c)
+            });
+            // After `keep`'s own changes the list was c d e f g b h i j k l m n o p z; the
+            // answers remove b d f h j l by identity (five runs), 'a' stays removed, 'z' is kept.
+            assert_eq!(list.to_vec(), "cegikmnopz".chars().collect::<Vec<_>>());
+            assert_eq!(
+                mirror.resets.load(Ordering::SeqCst),
+                1,
+                "five runs: one Reset"
+            );
+            assert_eq!(mirror.rows(), list.to_vec());
+            assert_eq!(mirror.misfits.load(Ordering::SeqCst), 0);
+        }
+
+        #[test]
         fn re_entrant_changes_reach_every_listener_in_the_order_applied() {
             /// On each of the first pushes it hears, pushes an echo (upper case) and removes a
             /// range, re-entrantly.
@@ -701,4 +734,34 @@ mod unsync {
 
     property_suite!();
     collection_suite!();
+
+    /// A range type whose methods, and drop, read the list: user code, run before the list is
+    /// borrowed (here, a borrow held would panic; in the root flavour, it would deadlock).
+    struct Reading<'a>(&'a ObservableVec<char>);
+
+    impl std::ops::RangeBounds<usize> for Reading<'_> {
+        fn start_bound(&self) -> std::ops::Bound<&usize> {
+            let _ = self.0.len();
+            std::ops::Bound::Unbounded
+        }
+        fn end_bound(&self) -> std::ops::Bound<&usize> {
+            let _ = self.0.snapshot();
+            std::ops::Bound::Unbounded
+        }
+    }
+
+    impl Drop for Reading<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.get(0);
+        }
+    }
+
+    #[test]
+    fn a_range_type_is_user_code_run_before_the_list_is_borrowed() {
+        let list = ObservableVec::from(vec!['a', 'b', 'c']);
+        let old = list.replace_range(Reading(&list), ['x']);
+        assert_eq!(old, Some(vec!['a', 'b', 'c']));
+        assert_eq!(list.remove_range(Reading(&list)), Some(vec!['x']));
+        assert!(list.is_empty());
+    }
 }

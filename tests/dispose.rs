@@ -343,9 +343,10 @@ mod sites {
         let parent = DisposeBag::new();
         let child = Arc::new(DisposeBag::new());
         let in_parent = Arc::downgrade(&child);
+        let child_disposed = line!() + 5;
         parent
             .auto_dispose(OnDispose(move || {
-                // Disposed in its parent's turn: the parent's call is the child's disposal site.
+                // Another bag disposed from inside the parent's disposal: its own call counts.
                 if let Some(child) = in_parent.upgrade() {
                     child.dispose();
                 }
@@ -358,12 +359,17 @@ mod sites {
         let refused = child.auto_dispose(Late).refused().unwrap();
         assert_eq!(
             refused.disposed_at.map(|at| at.line()),
+            Some(child_disposed)
+        );
+        let refused = parent.auto_dispose(Late).refused().unwrap();
+        assert_eq!(
+            refused.disposed_at.map(|at| at.line()),
             Some(parent_disposed)
         );
         let seen = SEEN.lock().unwrap().clone();
         assert!(
             seen.iter()
-                .any(|&(_, at, disposed)| at == added && disposed == Some(parent_disposed)),
+                .any(|&(_, at, disposed)| at == added && disposed == Some(child_disposed)),
             "the hook heard where it was added and where the bag was disposed: {seen:?}"
         );
     }

@@ -151,10 +151,22 @@ fn a_bridges_own_relay_is_never_the_applications_leak() {
     drop(dispatcher);
 }
 
+/// The kind of [`profile_of`] alone: a profiling mark is process-wide, and the other tests
+/// register `Ping`s at the same time.
+enum Timed {}
+impl WeakEvent for Timed {
+    type Source = Bus;
+    type Args = ();
+}
+
+impl WeakEventListener<Timed> for View {
+    fn receive_weak_event(&self, _: &Bus, _: &()) {}
+}
+
 /// Registrations at three creation sites, half of their receivers dead; the profile of it,
 /// by creation line, with a pass run before the mark stops or not.
 fn profile_of(prune_first: bool) -> Vec<(u32, usize, usize)> {
-    let manager = manual();
+    let manager = WeakEventManager::<Timed>::with_cleanup(CleanupMode::Manual);
     let bus = Arc::new(Bus);
     let mark = weak_events::start_profiling();
     let mut keep = Vec::new();
@@ -182,7 +194,7 @@ fn profile_of(prune_first: bool) -> Vec<(u32, usize, usize)> {
     profile
         .rows
         .iter()
-        .filter(|row| row.event.ends_with("leak_check::Ping"))
+        .filter(|row| row.event.ends_with("leak_check::Timed"))
         .map(|row| (row.site.line(), row.alive, row.forgotten))
         .collect()
 }
@@ -216,4 +228,40 @@ fn forty_four_registrations_from_three_sites_print_three_lines() {
     assert!(text.lines().all(|line| line.contains("leak_check.rs:")));
     manager.purge();
     drop(views);
+}
+
+/// A registration with a dead receiver and one with a live receiver on one source, then the
+/// source dies or the manager is dropped, with a pass before that or not: what a check finds.
+fn found_after(pass_first: bool, ending: &str) -> (usize, usize) {
+    let check = LeakCheck::start();
+    let manager = manual();
+    let bus = Arc::new(Bus);
+    let (dead, alive) = (Arc::new(View::default()), Arc::new(View::default()));
+    manager.add_listener(&bus, &dead);
+    manager.add_listener(&bus, &alive);
+    drop(dead);
+    if pass_first {
+        assert_eq!(manager.purge().entries_purged, 1);
+    }
+    match ending {
+        "source dies" => drop(bus),
+        "manager dropped" => drop(manager),
+        _ => {}
+    }
+    let found = check.found();
+    (found.alive(), found.forgotten())
+}
+
+#[test]
+fn the_answer_is_the_same_with_a_pass_before_a_source_dies_or_a_manager_goes() {
+    for ending in ["nothing", "source dies", "manager dropped"] {
+        let without = found_after(false, ending);
+        let with = found_after(true, ending);
+        assert_eq!(
+            without, with,
+            "{ending}: no pass {without:?}, a pass first {with:?}"
+        );
+        let expected = if ending == "nothing" { (1, 1) } else { (0, 0) };
+        assert_eq!(without, expected, "{ending}");
+    }
 }

@@ -188,7 +188,13 @@ impl<E: WeakEvent> Kind<Local> for E {
     type Pending = profiling::Pending<Local, dyn profiling::Probe>;
 
     fn note(pending: Self::Pending, state: &Rc<SourceState<Local, E>>, manager: usize) {
-        let source: std::rc::Weak<dyn profiling::SourceProbe> = Rc::downgrade(state) as _;
+        let source = state.source_weak().map(|source| {
+            let liveness: profiling::LocalSource = Rc::new(source.clone());
+            (
+                <Local as crate::flavor::Flavor>::weak_addr(&source),
+                liveness,
+            )
+        });
         profiling::record_local(pending, source, manager);
     }
 
