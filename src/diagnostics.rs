@@ -1,5 +1,5 @@
 //! Leak diagnostics: the process-wide report and the listener threshold (Node's
-//! `MaxListenersExceededWarning`); dispose profiling and the leak check are in `profiling.rs`.
+//! `MaxListenersExceededWarning`); dispose profiling and the leak check are in `profiling/`.
 //!
 //! # Costs
 //!

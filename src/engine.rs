@@ -60,7 +60,7 @@ pub(crate) trait Kind<F: Flavor>: Sized + 'static {
     /// Hands the engine's pending pass to the runner of its cleanup mode.
     fn dispatch(engine: F::Ptr<Engine<F, Self>>);
 
-    /// A registration the profiler is to record (see `profiling.rs`), made by [`Erase::erase`].
+    /// A registration the profiler is to record (see `profiling/`), made by [`Erase::erase`].
     type Pending;
     /// Records `pending` now that the registration is in `state`, of the manager at `manager`.
     fn note(pending: Self::Pending, state: &F::Ptr<SourceState<F, Self>>, manager: usize);

@@ -82,12 +82,11 @@
 //! | `subscription.rs` | [`Subscription`] |
 //! | `cleanup/` | [`CleanupMode`], the request/pass handshake, the scheduler (worker, manual queue) |
 //! | `stats.rs` | [`ManagerStats`], [`PurgeReport`], [`CleanupStats`] |
-//! | `dispose.rs` | [`DisposeBag`] (both flavours, one macro) and the added-after-dispose warning |
+//! | `dispose/` | [`DisposeBag`] (both flavours, one macro), its contents, and the added-after-dispose warning |
 //! | `diagnostics.rs` | [`report`], the listener threshold |
-//! | `profiling.rs` | [`start_profiling`] and [`LeakCheck`]: records per registration, counts per creation site |
-//! | `property_key.rs` | typed property keys: [`PropertyKey`], [`property_keys!`] |
+//! | `profiling/` | [`start_profiling`] and [`LeakCheck`]; `record.rs`: records per registration, counts per creation site |
 //! | `sites.rs` | creation sites: counts per site, the "died before its first event" warning |
-//! | `property.rs`, `collection.rs` | the built-in property-changed and collection-changed managers, written once for both flavours; [`ObservableVec`]'s shared core |
+//! | `property/`, `collection/` | the built-in property-changed and collection-changed managers, written once for both flavours; typed property keys; [`ObservableVec`]'s shared core |
 //! | `current.rs` | the process-wide values behind every `current()` |
 //! | `panic.rs` | catching user panics, keeping the first, resuming it |
 //! | `sync.rs`, `table.rs` | the loom facade for every lock and atomic, and the source table |
@@ -122,7 +121,6 @@ mod panic;
 #[macro_use]
 mod property;
 mod profiling;
-mod property_key;
 mod sites;
 mod source;
 mod stats;
@@ -154,9 +152,8 @@ pub use notice::DropNotice;
 pub use profiling::{start_profiling, LeakCheck, LeftBehind, Profile, ProfilingMark};
 pub use property::{
     NotifyPropertyChanged, PropertyChanged, PropertyChangedArgs, PropertyChangedManager,
-    ALL_PROPERTIES,
+    PropertyKey, PropertyName, ALL_PROPERTIES,
 };
-pub use property_key::{PropertyKey, PropertyName};
 pub use sites::{set_undelivered_hook, UndeliveredWarning, UNDELIVERED_WARNING};
 pub use stats::{CleanupStats, ManagerStats, PurgeReport};
 pub use stream::{EventStream, StreamItem};

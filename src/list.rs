@@ -437,13 +437,11 @@ enum TopicsSnapshot<F: Flavor, T: ?Sized + 'static> {
 
 impl<F: Flavor, T: ?Sized + 'static> ListsSnapshot<F, T> {
     /// The main list.
-    #[inline]
     pub(crate) fn main(&self) -> &[F::Ptr<Node<T>>] {
         &self.main
     }
 
     /// Whether a topic's list is reached too (kinds with topics only).
-    #[inline]
     pub(crate) fn has_topics(&self) -> bool {
         !matches!(self.topics, TopicsSnapshot::None)
     }

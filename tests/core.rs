@@ -4,6 +4,9 @@
 //! `PRUNES_IN_PLACE` (the thread-affine flavour prunes a source as a delivery that met
 //! dead receivers returns) and in the cleanup mode that waits for the application.
 
+#[macro_use]
+mod flavoured;
+
 macro_rules! core_suite {
     () => {
         use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -12,45 +15,7 @@ macro_rules! core_suite {
 
         use weak_events::EventToken;
 
-        fn manual<E: WeakEvent>() -> WeakEventManager<E> {
-            WeakEventManager::with_cleanup(WAITING)
-        }
-
-        /// A sender with a plain event, as an application would write it.
-        #[derive(Default)]
-        struct Bus {
-            ping: Event<u32>,
-        }
-
-        impl Bus {
-            fn new() -> P<Bus> {
-                P::new(Bus::default())
-            }
-        }
-
-        /// An event kind attached to `Bus::ping`.
-        enum Ping {}
-        impl WeakEvent for Ping {
-            type Source = Bus;
-            type Args = u32;
-            fn event(bus: &Bus) -> Option<&Event<u32>> {
-                Some(&bus.ping)
-            }
-        }
-
-        /// An event kind the sender delivers itself (no `Event`).
-        enum Direct {}
-        impl WeakEvent for Direct {
-            type Source = Bus;
-            type Args = u32;
-        }
-
-        /// A static event kind (no source).
-        enum Global {}
-        impl WeakEvent for Global {
-            type Source = ();
-            type Args = u32;
-        }
+        flavoured_fixtures!();
 
         type Log = Arc<Mutex<Vec<usize>>>;
 

@@ -2,6 +2,9 @@
 //! is a macro expanded once in a module for the root flavour and once for `weak_events::unsync`;
 //! each module names its flavour's types (`P` is its pointer).
 
+#[macro_use]
+mod flavoured;
+
 macro_rules! dispose_suite {
     () => {
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,32 +25,7 @@ macro_rules! dispose_suite {
             OnDispose(move || log.lock().unwrap().push(name))
         }
 
-        /// A sender with a plain event.
-        #[derive(Default)]
-        struct Bus {
-            ping: Event<u32>,
-        }
-
-        fn bus() -> P<Bus> {
-            P::new(Bus::default())
-        }
-
-        /// Attached to `Bus::ping`.
-        enum Ping {}
-        impl WeakEvent for Ping {
-            type Source = Bus;
-            type Args = u32;
-            fn event(bus: &Bus) -> Option<&Event<u32>> {
-                Some(&bus.ping)
-            }
-        }
-
-        /// Delivered with `deliver_event`.
-        enum Direct {}
-        impl WeakEvent for Direct {
-            type Source = Bus;
-            type Args = u32;
-        }
+        flavoured_fixtures!();
 
         /// Counts its calls; may own a bag of its subscriptions.
         #[derive(Default)]
@@ -83,10 +61,6 @@ macro_rules! dispose_suite {
             fn receive_weak_event(&self, _: &Bus, _: &u32) {
                 self.heard();
             }
-        }
-
-        fn manual<E: WeakEvent>() -> WeakEventManager<E> {
-            WeakEventManager::with_cleanup(WAITING)
         }
 
         #[test]
@@ -174,7 +148,7 @@ macro_rules! dispose_suite {
             assert!(bag.is_empty());
             // A subscription handed to a disposed bag is removed at once.
             let manager = manual::<Direct>();
-            let (bus, view) = (bus(), View::new());
+            let (bus, view) = (Bus::new(), View::new());
             assert!(bag
                 .auto_dispose(manager.subscribe(&bus, &view))
                 .refused()
@@ -203,7 +177,7 @@ macro_rules! dispose_suite {
         #[test]
         fn stop_listening_removes_all_and_only_the_bags_own_subscriptions() {
             let (ping, direct) = (manual::<Ping>(), manual::<Direct>());
-            let (a, b) = (bus(), bus());
+            let (a, b) = (Bus::new(), Bus::new());
             let log = log();
             let (mine, theirs) = (View::new(), View::new());
             let bag = DisposeBag::new();
@@ -229,7 +203,7 @@ macro_rules! dispose_suite {
 
         #[test]
         fn listen_to_uses_the_current_manager_and_listen_to_once_fires_once() {
-            let bus = bus();
+            let bus = Bus::new();
             let (view, once) = (View::new(), View::new());
             let bag = DisposeBag::new();
             bag.listen_to::<Direct, _>(&bus, &view);
@@ -249,7 +223,7 @@ macro_rules! dispose_suite {
             // The view closes from inside one of its own listeners: its bag, which owns all of
             // its subscriptions (two kinds, two sources), is disposed mid-delivery.
             let (ping, direct) = (manual::<Ping>(), manual::<Direct>());
-            let (a, b) = (bus(), bus());
+            let (a, b) = (Bus::new(), Bus::new());
             let view = P::new(View {
                 close_on_call: true,
                 ..View::default()

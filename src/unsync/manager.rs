@@ -10,7 +10,6 @@ use std::rc::Rc;
 use crate::engine::{Engine, Registered, Target};
 use crate::entry::{addr_of, ClosureEntry, Entry, HandlerEntry, ListenerEntry, Once, Unborn};
 use crate::flavor::Local;
-use crate::subscription::{Guard, Unregister};
 use crate::unsync::{CleanupMode, OwnedSubscription, Subscription, WeakEvent, WeakEventListener};
 use crate::{ManagerStats, PurgeReport, RegistrationId};
 
@@ -788,16 +787,6 @@ impl<E: WeakEvent<Source = ()>> WeakEventManager<E> {
     /// ```
     pub fn deliver_static(&self, args: &E::Args) {
         self.engine.deliver_static(args);
-    }
-}
-
-impl<E: WeakEvent> Registered<Local, E> {
-    /// A guard that removes the registration when dropped.
-    pub(crate) fn into_guard(self) -> Subscription {
-        let list: Rc<dyn Unregister> = self.state;
-        Subscription {
-            guard: Guard::new(list, self.id),
-        }
     }
 }
 

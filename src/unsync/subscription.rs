@@ -66,3 +66,13 @@ owned_guard_methods!(
     OwnedSubscription,
     "use std::rc::{Rc, Weak};\nuse weak_events::unsync::{WeakEvent, WeakEventListener, WeakEventManager};\n\nstruct Bus;\nenum Ping {}\nimpl WeakEvent for Ping { type Source = Bus; type Args = (); }\nstruct View;\nimpl WeakEventListener<Ping> for View { fn receive_weak_event(&self, _: &Bus, _: &()) {} }\nlet manager = WeakEventManager::<Ping>::new();\nlet bus = Rc::new(Bus);\n"
 );
+
+impl<E: crate::unsync::WeakEvent> crate::engine::Registered<Local, E> {
+    /// A guard that removes the registration when dropped.
+    pub(crate) fn into_guard(self) -> Subscription {
+        let list: std::rc::Rc<dyn Unregister> = self.state;
+        Subscription {
+            guard: Guard::new(list, self.id),
+        }
+    }
+}
