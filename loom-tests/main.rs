@@ -149,6 +149,51 @@ fn add_vs_deliver() {
     });
 }
 
+/// A raise reads the `Event`'s handlers and the manager's list from what earlier raises
+/// published, with no lock: a handler subscribed, or a listener added, while another thread
+/// raises is reached by every raise that starts after the call returned, and a raise that
+/// overlaps it calls it at most once.
+#[test]
+fn raise_vs_subscribe_and_add() {
+    model("raise_vs_subscribe_and_add", || {
+        let manager = Arc::new(WeakEventManager::<Ping>::with_cleanup(CleanupMode::Inline));
+        let bus = bus();
+        let early = Arc::new(Counter::default());
+        manager.add_listener(&bus, &early);
+        let late = Arc::new(Counter::default());
+        let handled = Arc::new(AtomicUsize::new(0));
+
+        let writer = {
+            let (manager, bus, late, handled) =
+                (manager.clone(), bus.clone(), late.clone(), handled.clone());
+            thread::spawn(move || {
+                manager.add_listener(&bus, &late);
+                let _ = bus.ping.subscribe(move |_| {
+                    handled.fetch_add(1, Ordering::Relaxed);
+                });
+            })
+        };
+        bus.ping.raise(&0);
+        writer.join().unwrap();
+
+        assert_eq!(early.calls(), 1);
+        assert!(late.calls() <= 1, "called twice by one raise");
+        let (late_before, handled_before) = (late.calls(), handled.load(Ordering::Relaxed));
+        assert!(handled_before <= 1);
+        bus.ping.raise(&0);
+        assert_eq!(
+            late.calls(),
+            late_before + 1,
+            "a raise after the add reaches it"
+        );
+        assert_eq!(
+            handled.load(Ordering::Relaxed),
+            handled_before + 1,
+            "a raise after the subscribe reaches it"
+        );
+    });
+}
+
 /// A delivery that starts after `remove` returned never calls the removed listener.
 #[test]
 fn remove_vs_deliver() {

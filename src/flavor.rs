@@ -14,7 +14,7 @@ use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::sync::{lock, wait, Condvar, Mutex, MutexGuard};
+use crate::sync::{lock, wait, Condvar, Loaded, Mutex, MutexGuard, Published};
 use crate::table::TableOps;
 
 /// Pointers, locks and the source table of one flavour.
@@ -31,6 +31,16 @@ pub(crate) trait Flavor: Sized + 'static {
     type Signal;
     /// The table from a source's address to its state.
     type Table<V: Clone + 'static>: TableOps<V>;
+    /// A pointer set under its owner's lock and read with none (see [`Flavor::PUBLISHES`]).
+    type Published<T: 'static>;
+    /// A pointer read from a [`Flavor::Published`], held while a delivery walks it (always
+    /// `Some`; the type is the reading mechanism's own).
+    type Loaded<T: 'static>: Deref<Target = Option<Self::Ptr<T>>>;
+
+    /// Whether deliveries read a list's current vector from its [`Flavor::Published`] pointer
+    /// (no lock, no reference count) rather than by locking the list and cloning the vector.
+    /// Only where that saves atomic read-modify-writes: the thread-safe flavour.
+    const PUBLISHES: bool;
 
     fn new<T: 'static>(value: T) -> Self::Ptr<T>;
     fn new_cyclic<T: 'static>(make: impl FnOnce(&Self::Weak<T>) -> T) -> Self::Ptr<T>;
@@ -55,6 +65,11 @@ pub(crate) trait Flavor: Sized + 'static {
     fn wait<'a, T: 'static>(signal: &Self::Signal, guard: Self::Guard<'a, T>)
         -> Self::Guard<'a, T>;
     fn notify_all(signal: &Self::Signal);
+
+    fn new_published<T: 'static>() -> Self::Published<T>;
+    /// The published pointer, if one is set.
+    fn load<T: 'static>(published: &Self::Published<T>) -> Option<Self::Loaded<T>>;
+    fn publish<T: 'static>(published: &Self::Published<T>, value: Option<Self::Ptr<T>>);
 }
 
 /// The thread-safe flavour of the crate root.
@@ -70,6 +85,9 @@ impl Flavor for Shared {
     type Guard<'a, T: 'static> = MutexGuard<'a, T>;
     type Signal = Condvar;
     type Table<V: Clone + 'static> = crate::table::Table<V>;
+    type Published<T: 'static> = Published<T>;
+    type Loaded<T: 'static> = Loaded<T>;
+    const PUBLISHES: bool = true;
 
     fn new<T: 'static>(value: T) -> Arc<T> {
         Arc::new(value)
@@ -123,6 +141,15 @@ impl Flavor for Shared {
     fn notify_all(signal: &Condvar) {
         signal.notify_all();
     }
+    fn new_published<T: 'static>() -> Published<T> {
+        Published::new()
+    }
+    fn load<T: 'static>(published: &Published<T>) -> Option<Loaded<T>> {
+        published.load()
+    }
+    fn publish<T: 'static>(published: &Published<T>, value: Option<Arc<T>>) {
+        published.set(value);
+    }
 }
 
 impl Flavor for Local {
@@ -132,6 +159,10 @@ impl Flavor for Local {
     type Guard<'a, T: 'static> = RefMut<'a, T>;
     type Signal = ();
     type Table<V: Clone + 'static> = crate::table::LocalTable<V>;
+    type Published<T: 'static> = ();
+    type Loaded<T: 'static> = NeverLoaded<T>;
+    // A delivery's `RefCell` borrow and `Rc` clone are a few plain instructions: nothing to save.
+    const PUBLISHES: bool = false;
 
     fn new<T: 'static>(value: T) -> Rc<T> {
         Rc::new(value)
@@ -181,6 +212,27 @@ impl Flavor for Local {
         guard
     }
     fn notify_all((): &()) {}
+    fn new_published<T: 'static>() {}
+    fn load<T: 'static>((): &()) -> Option<NeverLoaded<T>> {
+        None
+    }
+    fn publish<T: 'static>((): &(), _: Option<Rc<T>>) {}
+}
+
+/// What [`Local`] loads from its (absent) published pointer: nothing, ever. Uninhabited, so
+/// the published branch of a delivery compiles away in this flavour.
+pub(crate) enum NeverLoaded<T> {
+    #[allow(dead_code)]
+    Never(std::convert::Infallible, std::marker::PhantomData<T>),
+}
+
+impl<T> Deref for NeverLoaded<T> {
+    type Target = Option<Rc<T>>;
+    fn deref(&self) -> &Option<Rc<T>> {
+        match *self {
+            NeverLoaded::Never(never, _) => match never {},
+        }
+    }
 }
 
 /// The address `ptr` points at: a table key or a listener's identity.

@@ -27,7 +27,7 @@ use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
 use crate::panic::FirstPanic;
 use crate::stats::PurgeReport;
 use crate::subscription::Unregister;
-use crate::sync::{current_thread, AtomicBool, ThreadId};
+use crate::sync::{current_thread, AtomicBool, ThreadId, PUBLISH_AFTER};
 
 /// A list grown to this many registrations asks for a pass over its source even if it was never
 /// pruned.
@@ -48,6 +48,10 @@ pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
     /// The engine that owns this state.
     owner: F::Weak<Engine<F, E>>,
     inner: F::Lock<Locked<F, E>>,
+    /// The main list's vector while it is current, for deliveries to read with no lock: set by
+    /// a delivery (under `inner`), cleared by the next write before it changes the lists (see
+    /// [`SourceState::write`]).
+    published: F::Published<Vec<EntryNode<F, E>>>,
     hooked: F::Signal,
     /// Set while the state waits in its manager's cleanup queue.
     marked: AtomicBool,
@@ -59,6 +63,10 @@ pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
 /// What a state's lock guards.
 pub(crate) struct Locked<F: Flavor, E: Kind<F>> {
     lists: SourceLists<F, E>,
+    /// Whether `published` holds the main list's vector.
+    published: bool,
+    /// Deliveries that took the lock since the last change (up to [`PUBLISH_AFTER`]).
+    locked_reads: u8,
     closed: bool,
     /// Growth warnings: see [`Growth`].
     growth_warnings: Growth,
@@ -143,10 +151,13 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             owner,
             inner: F::new_lock(Locked {
                 lists: Lists::new(),
+                published: false,
+                locked_reads: 0,
                 closed: false,
                 growth_warnings: Growth::default(),
                 hook,
             }),
+            published: F::new_published(),
             hooked: F::new_signal(),
             marked: AtomicBool::new(false),
             growth: DoublingMark::new(GROWTH_FLOOR),
@@ -167,7 +178,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         node: EntryNode<F, E>,
         threshold: usize,
     ) -> Result<Added, EntryNode<F, E>> {
-        let mut inner = F::lock(&this.inner);
+        let mut inner = this.write();
         loop {
             if inner.closed {
                 return Err(node);
@@ -186,7 +197,11 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
                 // Re-entered from `WeakEvent::event` on the hooking thread: waiting would wait
                 // for ourselves.
                 HookState::Hooking(thread) if thread == current_thread() => break,
-                HookState::Hooking(_) => inner = F::wait(&this.hooked, inner),
+                HookState::Hooking(_) => {
+                    inner = F::wait(&this.hooked, inner);
+                    // The lock was released while waiting: a delivery may have published.
+                    this.unpublish(&mut inner);
+                }
                 HookState::Hooked(_) | HookState::Nothing => break,
             }
         }
@@ -256,7 +271,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             };
             E::hook(source, forwarder)
         });
-        let mut inner = F::lock(&this.inner);
+        let mut inner = this.write();
         let Some(hook) = hooked else {
             // `event` or `drop_notice` panicked: nothing was hooked and the add fails by that
             // panic.
@@ -273,7 +288,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             if let Some(hook) = hook {
                 E::unhook(source, hook);
             }
-            return F::lock(&this.inner);
+            return this.write();
         }
         inner.hook = hook.map_or(HookState::Nothing, HookState::Hooked);
         F::notify_all(&this.hooked);
@@ -283,7 +298,41 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     /// The lists an event that reaches `reach` is delivered to.
     #[inline]
     pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, E::Entry> {
-        F::lock(&self.inner).lists.snapshot(reach)
+        if F::PUBLISHES {
+            if let Some(snapshot) = ListsSnapshot::published(F::load(&self.published)) {
+                return snapshot;
+            }
+        }
+        let mut inner = F::lock(&self.inner);
+        let snapshot = inner.lists.snapshot(reach);
+        if F::PUBLISHES && !inner.published && !inner.closed {
+            inner.locked_reads = inner.locked_reads.saturating_add(1);
+            if inner.locked_reads >= PUBLISH_AFTER {
+                if let Some(main) = inner.lists.publishable() {
+                    inner.published = true;
+                    F::publish(&self.published, Some(main));
+                }
+            }
+        }
+        snapshot
+    }
+
+    /// The lock on the lists, for a change: the published vector is cleared first, so that no
+    /// delivery starting from now reads a vector this change leaves behind, and so that the
+    /// change finds the vector unshared (in place, no copy) unless a delivery still walks it.
+    fn write(&self) -> F::Guard<'_, Locked<F, E>> {
+        let mut inner = F::lock(&self.inner);
+        self.unpublish(&mut inner);
+        inner
+    }
+
+    /// Clears the published vector; `inner` is this state's, locked since the last clear.
+    fn unpublish(&self, inner: &mut Locked<F, E>) {
+        inner.locked_reads = 0;
+        if F::PUBLISHES && inner.published {
+            inner.published = false;
+            F::publish(&self.published, None);
+        }
     }
 
     /// Removes the registration `id`.
@@ -308,7 +357,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
         &self,
         remove: impl FnOnce(&mut SourceLists<F, E>) -> (bool, Garbage<F, E::Entry>),
     ) -> bool {
-        let mut inner = F::lock(&self.inner);
+        let mut inner = self.write();
         let (removed, garbage) = remove(&mut inner.lists);
         let closing = if removed && inner.lists.registered() == 0 {
             self.close(&mut inner)
@@ -326,7 +375,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     /// One cleanup pass over this source: drops the registrations of dead receivers (all of them
     /// if the source died) and closes the state if nothing is left.
     pub(crate) fn prune(&self) -> PurgeReport {
-        let mut inner = F::lock(&self.inner);
+        let mut inner = self.write();
         if inner.closed {
             return PurgeReport::default();
         }
@@ -415,7 +464,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
 
     /// Closes and unhooks because the manager is going away.
     pub(crate) fn shutdown(&self) {
-        let closing = self.close(&mut F::lock(&self.inner));
+        let closing = self.close(&mut self.write());
         if let Some(closing) = closing {
             self.unhook(closing);
         }
@@ -508,7 +557,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     /// [`prune`](Self::prune), only if no snapshot of the lists is out (so the pass compacts in
     /// place, with no copy); `None` if one is.
     fn prune_in_place(&self) -> Option<PurgeReport> {
-        if !F::lock(&self.inner).lists.is_unshared() {
+        if !self.write().lists.is_unshared() {
             return None;
         }
         Some(self.prune())

@@ -21,6 +21,88 @@ pub(crate) use std::sync::{
 
 pub(crate) use std::sync::atomic::Ordering;
 
+/// A pointer a writer sets under its own lock and readers take with no lock at all: a list's
+/// current vector, which a delivery publishes for the deliveries after it (`SourceState` and
+/// `Event` keep it in step with their lists). `arc-swap` in the build: a read is a slot in the
+/// thread's debt list, no reference count and no lock. Under loom a loom mutex around the
+/// pointer, so the models explore every order of publishing, clearing and reading it.
+#[cfg(not(loom))]
+pub(crate) struct Published<T> {
+    ptr: arc_swap::ArcSwapOption<T>,
+    /// Whether `ptr` was last set to a vector: a hint read with a plain load, so that a list
+    /// that is not published costs its deliveries no slot. Correctness never depends on it (a
+    /// stale hint only sends a delivery to the lock), so it needs no ordering.
+    set: std::sync::atomic::AtomicBool,
+}
+
+/// How many deliveries in a row, with no change of the list between them, take the lock before
+/// one publishes the list's vector. Setting and clearing it cost more than a locked read (each
+/// is a swap that checks every thread's read slots), so a list that changes between most of
+/// its deliveries (one delivery, then an add or a remove) is never published; one delivered to
+/// again and again is, from its ninth delivery on. Under loom the first delivery publishes, so
+/// the models explore publishing.
+pub(crate) const PUBLISH_AFTER: u8 = if cfg!(loom) { 1 } else { 8 };
+
+/// A pointer read from a [`Published`].
+#[cfg(not(loom))]
+pub(crate) type Loaded<T> = arc_swap::Guard<Option<std::sync::Arc<T>>>;
+
+#[cfg(not(loom))]
+impl<T> Published<T> {
+    pub(crate) fn new() -> Self {
+        Published {
+            ptr: arc_swap::ArcSwapOption::empty(),
+            set: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The published pointer, if one is set.
+    #[inline]
+    pub(crate) fn load(&self) -> Option<Loaded<T>> {
+        if !self.set.load(Ordering::Relaxed) {
+            return None;
+        }
+        let loaded = self.ptr.load();
+        loaded.is_some().then_some(loaded)
+    }
+
+    pub(crate) fn set(&self, value: Option<std::sync::Arc<T>>) {
+        self.set.store(value.is_some(), Ordering::Relaxed);
+        self.ptr.store(value);
+    }
+}
+
+#[cfg(loom)]
+pub(crate) struct Published<T>(Mutex<Option<std::sync::Arc<T>>>);
+
+#[cfg(loom)]
+pub(crate) struct Loaded<T>(Option<std::sync::Arc<T>>);
+
+#[cfg(loom)]
+impl<T> std::ops::Deref for Loaded<T> {
+    type Target = Option<std::sync::Arc<T>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+#[cfg(loom)]
+impl<T> Published<T> {
+    pub(crate) fn new() -> Self {
+        Published(Mutex::new(None))
+    }
+
+    pub(crate) fn load(&self) -> Option<Loaded<T>> {
+        let loaded = lock(&self.0).clone();
+        loaded.is_some().then_some(Loaded(loaded))
+    }
+
+    pub(crate) fn set(&self, value: Option<std::sync::Arc<T>>) {
+        let old = std::mem::replace(&mut *lock(&self.0), value);
+        drop(old);
+    }
+}
+
 #[cfg(loom)]
 pub(crate) use loom::thread::ThreadId;
 #[cfg(not(loom))]

@@ -84,23 +84,35 @@ fn delivery_allocates_nothing() {
         });
     }
     // The recorders push into a log; give it room up front so that only our code is measured.
-    log.lock().unwrap().reserve(128 * 4 * 10);
+    log.lock().unwrap().reserve(128 * 3 * 20);
 
+    let deliver_all = || {
+        direct.deliver_event(&bus, &1);
+        bus.ping.raise(&1);
+        statics.deliver_static(&1);
+        plain.raise(&1);
+    };
+    // A list delivered to again and again is published after a few deliveries, and the first
+    // lock-free read of one on a thread allocates once for the thread: the read slots it keeps
+    // (for the thread's life, then reused by a later thread). Nothing else, ever.
+    let warm_up = allocations_during(|| {
+        for _ in 0..10 {
+            deliver_all();
+        }
+    });
+    assert!(warm_up <= 1, "the warm-up allocated {warm_up} times");
     let allocations = allocations_during(|| {
         for _ in 0..10 {
-            direct.deliver_event(&bus, &1);
-            bus.ping.raise(&1);
-            statics.deliver_static(&1);
-            plain.raise(&1);
+            deliver_all();
         }
     });
     assert_eq!(allocations, 0, "delivery allocated");
     assert_eq!(
         log.lock().unwrap().len(),
-        128 * 3 * 10,
+        128 * 3 * 20,
         "and it did deliver"
     );
-    assert_eq!(receivers[0].load(Ordering::Relaxed), 20);
+    assert_eq!(receivers[0].load(Ordering::Relaxed), 40);
 
     // A property change reaches its property's listeners without allocating either.
     let properties = PropertyChangedManager::<Model>::with_cleanup(CleanupMode::Manual);

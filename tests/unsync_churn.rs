@@ -2,7 +2,9 @@
 //! and thousands of short-lived threads using `current()`, in the default `Idle` mode with a
 //! program that never reaches an idle point (it never calls `run_pending_cleanup`). Each
 //! scenario bounds what is left after settling: table entries, and the bytes the process still
-//! holds (a counting allocator), which sees any queue or list that grows.
+//! holds (a counting allocator), which sees any queue or list that grows. One scenario is the
+//! thread-safe flavour's: its lock-free reads of a published list keep a few slots per thread,
+//! which must be reused, not piled up, as short-lived threads come and go.
 //!
 //! Not run under valgrind by `.ci/run`. Each scenario prints its figures
 //! (`cargo test --release --test unsync_churn -- --nocapture`).
@@ -602,4 +604,91 @@ fn a_profiling_mark_left_open_under_churn_holds_a_count_per_site() {
         assert_eq!(row.alive, 0);
     }
     assert!(grown < BYTES_LEFT, "{grown} bytes held by an open mark");
+}
+
+/// The thread-safe flavour reads a published list with no lock through a few slots per thread:
+/// 2,000 short-lived threads, each delivering through `deliver_event` and a raise (both read
+/// published lists) and adding and removing a listener (which clears them), leave no more
+/// bytes behind than a few threads' worth.
+#[test]
+fn root_deliveries_on_many_short_lived_threads_do_not_grow() {
+    use std::sync::Arc;
+    use weak_events as root;
+
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    const THREADS: usize = 2_000;
+
+    struct Bus {
+        ping: root::Event<u32>,
+    }
+    enum Direct {}
+    impl root::WeakEvent for Direct {
+        type Source = Bus;
+        type Args = u32;
+    }
+    enum Ping {}
+    impl root::WeakEvent for Ping {
+        type Source = Bus;
+        type Args = u32;
+        fn event(bus: &Bus) -> Option<&root::Event<u32>> {
+            Some(&bus.ping)
+        }
+    }
+    #[derive(Default)]
+    struct Counter(std::sync::atomic::AtomicUsize);
+    impl root::WeakEventListener<Direct> for Counter {
+        fn receive_weak_event(&self, _: &Bus, n: &u32) {
+            self.0.fetch_add(*n as usize, Ordering::Relaxed);
+        }
+    }
+    impl root::WeakEventListener<Ping> for Counter {
+        fn receive_weak_event(&self, _: &Bus, n: &u32) {
+            self.0.fetch_add(*n as usize, Ordering::Relaxed);
+        }
+    }
+
+    let direct = Arc::new(root::WeakEventManager::<Direct>::with_cleanup(
+        root::CleanupMode::Manual,
+    ));
+    let ping = Arc::new(root::WeakEventManager::<Ping>::with_cleanup(
+        root::CleanupMode::Manual,
+    ));
+    let bus = Arc::new(Bus {
+        ping: root::Event::new(),
+    });
+    let counter = Arc::new(Counter::default());
+    direct.add_listener(&bus, &counter);
+    ping.add_listener(&bus, &counter);
+    let run = {
+        let (direct, bus) = (direct.clone(), bus.clone());
+        move || {
+            direct.deliver_event(&bus, &1);
+            bus.ping.raise(&1);
+            let extra = Arc::new(Counter::default());
+            direct.add_listener(&bus, &extra);
+            direct.deliver_event(&bus, &1);
+            assert!(direct.remove_listener(&bus, &extra));
+            assert_eq!(extra.0.load(Ordering::Relaxed), 1);
+        }
+    };
+    for _ in 0..64 {
+        let run = run.clone();
+        std::thread::spawn(run).join().unwrap();
+    }
+    let before = live();
+    for _ in 0..THREADS {
+        let run = run.clone();
+        std::thread::spawn(run).join().unwrap();
+    }
+    let grown = live() - before;
+    println!("root deliveries on {THREADS} threads: {grown} bytes grown");
+    assert_eq!(
+        counter.0.load(Ordering::Relaxed),
+        3 * (64 + THREADS),
+        "every delivery reached the listener"
+    );
+    assert!(
+        grown < BYTES_LEFT,
+        "{grown} bytes left behind by ended threads"
+    );
 }

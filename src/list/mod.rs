@@ -35,10 +35,13 @@ use std::collections::HashMap;
 
 use std::panic::Location;
 
-use crate::entry::Delivery;
 use crate::key_index::{KeyIndex, INDEX_FLOOR};
-use crate::panic::FirstPanic;
 use crate::sync::{AtomicU64, Ordering};
+
+mod walk;
+
+pub(crate) use walk::{call_each, ListsSnapshot};
+use walk::{MainSnapshot, TopicsSnapshot};
 
 /// The removed flag, in the top bit of a node's `state`.
 const REMOVED: u64 = 1 << 63;
@@ -423,39 +426,6 @@ pub(crate) struct Lists<F: Flavor, T: ?Sized + 'static> {
     topic_live: usize,
 }
 
-/// What a delivery iterates: the lists it reaches, as they were when it started.
-pub(crate) struct ListsSnapshot<F: Flavor, T: ?Sized + 'static> {
-    main: Snapshot<F, T>,
-    topics: TopicsSnapshot<F, T>,
-}
-
-enum TopicsSnapshot<F: Flavor, T: ?Sized + 'static> {
-    None,
-    One(Snapshot<F, T>),
-    All(F::Ptr<TopicMap<F, T>>),
-}
-
-impl<F: Flavor, T: ?Sized + 'static> ListsSnapshot<F, T> {
-    /// The main list.
-    pub(crate) fn main(&self) -> &[F::Ptr<Node<T>>] {
-        &self.main
-    }
-
-    /// Whether a topic's list is reached too (kinds with topics only).
-    pub(crate) fn has_topics(&self) -> bool {
-        !matches!(self.topics, TopicsSnapshot::None)
-    }
-
-    /// Each topic's list reached, in no particular order.
-    pub(crate) fn for_each_topic(&self, mut f: impl FnMut(&[F::Ptr<Node<T>>])) {
-        match &self.topics {
-            TopicsSnapshot::None => {}
-            TopicsSnapshot::One(list) => f(list),
-            TopicsSnapshot::All(map) => map.values().for_each(|list| f(&list.vec)),
-        }
-    }
-}
-
 impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
     pub(crate) fn new() -> Self {
         Lists {
@@ -493,9 +463,15 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
             Reach::All => TopicsSnapshot::All(self.topics.clone()),
         };
         ListsSnapshot {
-            main: self.main.snapshot(),
+            main: MainSnapshot::Held(self.main.snapshot()),
             topics,
         }
+    }
+
+    /// The main list's vector, for deliveries to read with no lock, while it is the only list
+    /// (a kind with topics delivers under the lock's snapshot).
+    pub(crate) fn publishable(&self) -> Option<Snapshot<F, T>> {
+        self.topics.is_empty().then(|| self.main.snapshot())
     }
 
     /// Every registration not removed, list by list.
@@ -631,52 +607,6 @@ impl<F: Flavor, T: ?Sized + 'static> Lists<F, T> {
         self.topic_live = topics.values().map(Slots::registered).sum();
         (dropped, garbage)
     }
-}
-
-/// Calls `call` for each node of `snapshot` that is not removed at its turn, in order; returns
-/// how many calls returned `false` (dead receivers).
-///
-/// A panic does not stop the others: it is kept in `panics` (the first one) and the run resumes
-/// at the next node. One `catch_unwind` covers a whole run of calls, not each call.
-pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
-    snapshot: &[F::Ptr<Node<T>>],
-    panics: &mut FirstPanic,
-    mut call: impl FnMut(u64, &T) -> Delivery,
-) -> usize {
-    let mut dead = 0;
-    let mut next = 0;
-    while next < snapshot.len() {
-        let ran = panics.catch(|| {
-            while let Some(node) = snapshot.get(next) {
-                // One dereference of the pointer for the flag, the id and the value.
-                let node: &Node<T> = node;
-                // Past this node before calling it: a panic resumes at the one after.
-                next += 1;
-                // Checked just before the call: a registration removed before its turn is
-                // skipped, including one removed by an earlier listener of this very delivery.
-                let state = node.state.load(Ordering::Acquire);
-                if state & REMOVED != 0 {
-                    continue;
-                }
-                match call(state & ID, &node.value) {
-                    Delivery::Reached if state & DELIVERED == 0 => {
-                        // Once per registration: later calls see the flag in the load above.
-                        node.state.fetch_or(DELIVERED, Ordering::Relaxed);
-                    }
-                    Delivery::Dead => dead += 1,
-                    _ => {}
-                }
-            }
-        });
-        if ran.is_none() {
-            // The call at `next - 1` panicked: it was made, so its receiver was reached (a
-            // registration that dies later was delivered, not "died before its first event").
-            if let Some(node) = snapshot.get(next.wrapping_sub(1)) {
-                node.state.fetch_or(DELIVERED, Ordering::Relaxed);
-            }
-        }
-    }
-    dead
 }
 
 #[cfg(test)]
