@@ -79,13 +79,10 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
     /// Calls every handler of a snapshot taken now; the first panic resumes at the end.
     pub(crate) fn raise(&self, mut call: impl FnMut(&H)) {
         let loaded = F::load(&self.published);
-        let held;
+        let mut held = None;
         let snapshot: &[F::Ptr<Node<H>>] = match loaded.as_deref().and_then(Option::as_deref) {
             Some(vec) => vec,
-            None => {
-                held = self.snapshot();
-                &held
-            }
+            None => held.insert(self.snapshot()),
         };
         let mut panics = FirstPanic::new();
         call_each::<F, H>(snapshot, &mut panics, |_, handler| {
@@ -93,7 +90,10 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
             // A handler is not a receiver held weakly: no "delivered" bit to keep.
             Delivery::Skipped
         });
+        // Both before a panic resumes: the last reference to a handler unsubscribed during the
+        // raise may be here, and its drop must not run while unwinding.
         drop(loaded);
+        drop(held);
         panics.resume();
     }
 

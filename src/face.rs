@@ -337,7 +337,11 @@ macro_rules! manager_methods {
         ///
         /// One table lookup, one snapshot, one `Weak::upgrade` per listener; no allocation and no
         /// lock per listener. A source with no listeners gets a no-op. A delivery that meets dead
-        /// receivers asks for a cleanup pass over this source.
+        /// receivers asks for a cleanup pass over this source. In the thread-safe flavour, a list
+        /// delivered to eight times in a row with no change in between is published, and the
+        /// deliveries after take their snapshot of it with no lock and no reference count until
+        /// the next change (the first such read on a thread allocates the thread's read slots,
+        /// once).
         ///
         #[doc = concat!(" A sender that delivers this way has no [`Event`](", $crate_path, "::Event) whose drop tells the")]
         #[doc = concat!(" manager it died: give it a [`DropNotice`](", $crate_path, "::DropNotice) (see")]

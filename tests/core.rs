@@ -621,6 +621,41 @@ macro_rules! core_suite {
             assert_eq!(entries(&log), [0, 2]);
         }
 
+        /// A handler unsubscribed during a raise that then panics is released before the panic
+        /// resumes, not while it unwinds (where a panicking drop would abort the process).
+        #[test]
+        fn a_handler_unsubscribed_during_a_raise_is_dropped_before_its_panic_resumes() {
+            struct Probe(Arc<Mutex<Option<bool>>>);
+            impl Drop for Probe {
+                fn drop(&mut self) {
+                    *self.0.lock().unwrap() = Some(std::thread::panicking());
+                }
+            }
+            let event: P<Event<()>> = P::new(Event::new());
+            let dropped_while_panicking = Arc::new(Mutex::new(None));
+            let victim: Arc<Mutex<Option<EventToken>>> = Arc::new(Mutex::new(None));
+            let _first = event.subscribe({
+                let (event, victim) = (P::downgrade(&event), Arc::clone(&victim));
+                move |_| {
+                    if let (Some(event), Some(token)) = (event.upgrade(), victim.lock().unwrap().take()) {
+                        assert!(event.unsubscribe(token));
+                    }
+                    panic!("a handler failed");
+                }
+            });
+            let probe = Probe(Arc::clone(&dropped_while_panicking));
+            *victim.lock().unwrap() = Some(event.subscribe(move |_| {
+                let _ = &probe;
+            }));
+            let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event.raise(&())));
+            assert!(raised.is_err(), "the handler's panic resumes");
+            assert_eq!(
+                *dropped_while_panicking.lock().unwrap(),
+                Some(false),
+                "dropped once, by the raise, before the panic resumed"
+            );
+        }
+
         #[test]
         fn the_event_releases_an_unsubscribed_handler_at_once() {
             let event: Event<()> = Event::new();
