@@ -285,25 +285,37 @@ pub(crate) enum Delivery {
 }
 
 /// How an entry removes its own registration during a delivery (a listener or handler that
-/// returned `Break`, a once-registration): the registration's id and the delivery's remover,
-/// which is made once per delivery, not once per call.
+/// returned `Break`, a once-registration): the registration's id and the delivery's
+/// [`Remover`], which is made once per delivery, not once per call. Two words, so that it is
+/// passed in registers.
 #[derive(Clone, Copy)]
 pub(crate) struct Removal<'a> {
     id: u64,
-    remover: Option<&'a dyn Fn(u64)>,
+    remover: &'a Remover<'a>,
 }
 
-impl<'a> Removal<'a> {
-    pub(crate) fn new(id: u64, remover: &'a dyn Fn(u64)) -> Self {
-        Removal {
-            id,
-            remover: Some(remover),
-        }
+/// What removes a registration by id during one delivery.
+pub(crate) struct Remover<'a>(Option<&'a dyn Fn(u64)>);
+
+impl<'a> Remover<'a> {
+    pub(crate) fn new(remove: &'a dyn Fn(u64)) -> Self {
+        Remover(Some(remove))
     }
 
+    /// The removal of the registration `id` by this remover.
+    #[inline]
+    pub(crate) fn of(&'a self, id: u64) -> Removal<'a> {
+        Removal { id, remover: self }
+    }
+}
+
+/// The remover of a registration that was removed already.
+const REMOVED_ALREADY: &Remover<'static> = &Remover(None);
+
+impl Removal<'_> {
     pub(crate) fn remove(self) {
-        if let Some(remover) = self.remover {
-            remover(self.id);
+        if let Some(remove) = self.remover.0 {
+            remove(self.id);
         }
     }
 
@@ -311,7 +323,7 @@ impl<'a> Removal<'a> {
     pub(crate) fn done(self) -> Self {
         Removal {
             id: self.id,
-            remover: None,
+            remover: REMOVED_ALREADY,
         }
     }
 }

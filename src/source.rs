@@ -20,7 +20,7 @@ use std::panic::Location;
 
 use crate::cleanup::{Dirty, DoublingMark};
 use crate::engine::{Engine, Kind};
-use crate::entry::{Alive, Entry, Removal};
+use crate::entry::{Alive, Entry, Remover};
 use crate::event::EventToken;
 use crate::flavor::Flavor;
 use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
@@ -585,12 +585,13 @@ pub(crate) fn deliver<F: Flavor, E: Kind<F>>(
 ) {
     let mut panics = FirstPanic::new();
     let mut dead = 0;
-    let remover = |id| {
+    let remove = |id| {
         if let Some(state) = state() {
             state.remove_id(id);
         }
     };
-    let call = |id, entry: &E::Entry| entry.deliver(Removal::new(id, &remover), sender, args);
+    let remover = Remover::new(&remove);
+    let call = |id, entry: &E::Entry| entry.deliver(remover.of(id), sender, args);
     // The main list inline; topics' lists (the property kind's) out of line, so that a kind
     // without topics pays one branch for them.
     dead += call_each::<F, _>(snapshot.main(), &mut panics, call);
