@@ -72,6 +72,7 @@ impl<F: Flavor, T: ?Sized + 'static> ListsSnapshot<F, T> {
 ///
 /// A panic does not stop the others: it is kept in `panics` (the first one) and the run resumes
 /// at the next node. One `catch_unwind` covers a whole run of calls, not each call.
+#[inline(always)]
 pub(crate) fn call_each<F: Flavor, T: ?Sized + 'static>(
     snapshot: &[F::Ptr<Node<T>>],
     panics: &mut FirstPanic,
