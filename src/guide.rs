@@ -27,7 +27,9 @@
 //! # Semantics, and why
 //!
 //! **Delivery calls a snapshot.** A delivery clones the source's list pointer when it starts
-//! (one lock, no copy) and calls that list. A listener added during the delivery, by a listener
+//! (one lock, no copy) and calls that list. In the thread-safe flavour a list delivered to
+//! again and again with no change in between is published, and its deliveries take that
+//! pointer with no lock at all until the next change. A listener added during the delivery, by a listener
 //! or another thread, is not called by it: otherwise a listener that adds a listener could loop
 //! forever, and whether a concurrent add is called would depend on timing.
 //!
