@@ -4,9 +4,8 @@ use std::sync::Arc;
 
 use crate::entry::Delivery;
 use crate::flavor::{Flavor, Shared};
-use crate::list::{call_each, Node, Slots};
+use crate::list::{call_each, Node, Publication, Publisher, Slots};
 use crate::panic::FirstPanic;
-use crate::sync::PUBLISH_AFTER;
 
 type Handler<A> = dyn Fn(&A) + Send + Sync;
 
@@ -19,15 +18,13 @@ type Handler<A> = dyn Fn(&A) + Send + Sync;
 /// a manager's forwarding handler then costs a raise no more than `deliver_event`'s table lookup.
 pub(crate) struct Handlers<F: Flavor, H: ?Sized + 'static> {
     slots: F::Lock<Locked<F, H>>,
-    published: F::Published<Vec<F::Ptr<Node<H>>>>,
+    published: Publisher<F, H>,
 }
 
 struct Locked<F: Flavor, H: ?Sized + 'static> {
     slots: Slots<F, H>,
-    /// Whether `published` holds the slots' vector.
-    published: bool,
-    /// Raises that took the lock since the last change (up to [`PUBLISH_AFTER`]).
-    locked_reads: u8,
+    /// `published`'s bookkeeping.
+    publication: Publication,
 }
 
 impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
@@ -35,21 +32,16 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
         Handlers {
             slots: F::new_lock(Locked {
                 slots: Slots::new(),
-                published: false,
-                locked_reads: 0,
+                publication: Publication::default(),
             }),
-            published: F::new_published(),
+            published: Publisher::new(),
         }
     }
 
-    /// The lock, for a change: the published vector is cleared first (see `SourceState`'s own).
+    /// The lock, for a change: the published vector is cleared first (see `list::publish`).
     fn write(&self) -> F::Guard<'_, Locked<F, H>> {
         let mut locked = F::lock(&self.slots);
-        locked.locked_reads = 0;
-        if F::PUBLISHES && locked.published {
-            locked.published = false;
-            F::publish(&self.published, None);
-        }
+        self.published.clear(&mut locked.publication);
         locked
     }
 
@@ -78,7 +70,7 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
 
     /// Calls every handler of a snapshot taken now; the first panic resumes at the end.
     pub(crate) fn raise(&self, mut call: impl FnMut(&H)) {
-        let loaded = F::load(&self.published);
+        let loaded = self.published.load();
         let mut held = None;
         let snapshot: &[F::Ptr<Node<H>>] = match loaded.as_deref().and_then(Option::as_deref) {
             Some(vec) => vec,
@@ -100,14 +92,10 @@ impl<F: Flavor, H: ?Sized + 'static> Handlers<F, H> {
     /// The current vector, taken under the lock and published for the raises after this one.
     fn snapshot(&self) -> crate::list::Snapshot<F, H> {
         let mut locked = F::lock(&self.slots);
+        let locked = &mut *locked;
         let snapshot = locked.slots.snapshot();
-        if F::PUBLISHES && !locked.published {
-            locked.locked_reads = locked.locked_reads.saturating_add(1);
-            if locked.locked_reads >= PUBLISH_AFTER {
-                locked.published = true;
-                F::publish(&self.published, Some(snapshot.clone()));
-            }
-        }
+        self.published
+            .locked_read(&mut locked.publication, || Some(snapshot.clone()));
         snapshot
     }
 

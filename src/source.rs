@@ -23,11 +23,11 @@ use crate::engine::{Engine, Kind};
 use crate::entry::{Alive, Entry, Remover};
 use crate::event::EventToken;
 use crate::flavor::Flavor;
-use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Reach};
+use crate::list::{call_each, Garbage, Lists, ListsSnapshot, Node, Publication, Publisher, Reach};
 use crate::panic::FirstPanic;
 use crate::stats::PurgeReport;
 use crate::subscription::Unregister;
-use crate::sync::{current_thread, AtomicBool, ThreadId, PUBLISH_AFTER};
+use crate::sync::{current_thread, AtomicBool, ThreadId};
 
 /// A list grown to this many registrations asks for a pass over its source even if it was never
 /// pruned.
@@ -48,10 +48,9 @@ pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
     /// The engine that owns this state.
     owner: F::Weak<Engine<F, E>>,
     inner: F::Lock<Locked<F, E>>,
-    /// The main list's vector while it is current, for deliveries to read with no lock: set by
-    /// a delivery (under `inner`), cleared by the next write before it changes the lists (see
+    /// The main list's vector while it is current, for deliveries to read with no lock (see
     /// [`SourceState::write`]).
-    published: F::Published<Vec<EntryNode<F, E>>>,
+    published: Publisher<F, E::Entry>,
     hooked: F::Signal,
     /// Set while the state waits in its manager's cleanup queue.
     marked: AtomicBool,
@@ -63,10 +62,8 @@ pub(crate) struct SourceState<F: Flavor, E: Kind<F>> {
 /// What a state's lock guards.
 pub(crate) struct Locked<F: Flavor, E: Kind<F>> {
     lists: SourceLists<F, E>,
-    /// Whether `published` holds the main list's vector.
-    published: bool,
-    /// Deliveries that took the lock since the last change (up to [`PUBLISH_AFTER`]).
-    locked_reads: u8,
+    /// `published`'s bookkeeping.
+    publication: Publication,
     closed: bool,
     /// Growth warnings: see [`Growth`].
     growth_warnings: Growth,
@@ -151,13 +148,12 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
             owner,
             inner: F::new_lock(Locked {
                 lists: Lists::new(),
-                published: false,
-                locked_reads: 0,
+                publication: Publication::default(),
                 closed: false,
                 growth_warnings: Growth::default(),
                 hook,
             }),
-            published: F::new_published(),
+            published: Publisher::new(),
             hooked: F::new_signal(),
             marked: AtomicBool::new(false),
             growth: DoublingMark::new(GROWTH_FLOOR),
@@ -298,22 +294,17 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     /// The lists an event that reaches `reach` is delivered to.
     #[inline]
     pub(crate) fn snapshot(&self, reach: Reach<'_>) -> ListsSnapshot<F, E::Entry> {
-        if F::PUBLISHES {
-            if let Some(snapshot) = ListsSnapshot::published(F::load(&self.published)) {
-                return snapshot;
-            }
+        if let Some(snapshot) = ListsSnapshot::published(self.published.load()) {
+            return snapshot;
         }
         let mut inner = F::lock(&self.inner);
+        let inner = &mut *inner;
         let snapshot = inner.lists.snapshot(reach);
-        if F::PUBLISHES && !inner.published && !inner.closed {
-            inner.locked_reads = inner.locked_reads.saturating_add(1);
-            if inner.locked_reads >= PUBLISH_AFTER {
-                if let Some(main) = inner.lists.publishable() {
-                    inner.published = true;
-                    F::publish(&self.published, Some(main));
-                }
-            }
-        }
+        let (lists, closed) = (&inner.lists, inner.closed);
+        self.published.locked_read(&mut inner.publication, || {
+            // Only the main list is published, so only while it is the only one.
+            (!closed).then(|| lists.publishable()).flatten()
+        });
         snapshot
     }
 
@@ -328,11 +319,7 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
 
     /// Clears the published vector; `inner` is this state's, locked since the last clear.
     fn unpublish(&self, inner: &mut Locked<F, E>) {
-        inner.locked_reads = 0;
-        if F::PUBLISHES && inner.published {
-            inner.published = false;
-            F::publish(&self.published, None);
-        }
+        self.published.clear(&mut inner.publication);
     }
 
     /// Removes the registration `id`.

@@ -35,14 +35,6 @@ pub(crate) struct Published<T> {
     set: std::sync::atomic::AtomicBool,
 }
 
-/// How many deliveries in a row, with no change of the list between them, take the lock before
-/// one publishes the list's vector. Setting and clearing it cost more than a locked read (each
-/// is a swap that checks every thread's read slots), so a list that changes between most of
-/// its deliveries (one delivery, then an add or a remove) is never published; one delivered to
-/// again and again is, from its ninth delivery on. Under loom the first delivery publishes, so
-/// the models explore publishing.
-pub(crate) const PUBLISH_AFTER: u8 = if cfg!(loom) { 1 } else { 8 };
-
 /// A pointer read from a [`Published`].
 #[cfg(not(loom))]
 pub(crate) type Loaded<T> = arc_swap::Guard<Option<std::sync::Arc<T>>>;

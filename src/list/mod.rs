@@ -38,8 +38,10 @@ use std::panic::Location;
 use crate::key_index::{KeyIndex, INDEX_FLOOR};
 use crate::sync::{AtomicU64, Ordering};
 
+mod publish;
 mod walk;
 
+pub(crate) use publish::{LoadedVec, Publication, Publisher};
 pub(crate) use walk::{call_each, ListsSnapshot};
 use walk::{MainSnapshot, TopicsSnapshot};
 

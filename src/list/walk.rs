@@ -2,7 +2,7 @@
 //! lock, or read from a published vector), and the walk over one list that skips removed nodes
 //! and keeps going past a panic.
 
-use super::{Node, Snapshot, TopicMap, DELIVERED, ID, REMOVED};
+use super::{LoadedVec, Node, Snapshot, TopicMap, DELIVERED, ID, REMOVED};
 use crate::entry::Delivery;
 use crate::flavor::Flavor;
 use crate::panic::FirstPanic;
@@ -13,9 +13,6 @@ pub(crate) struct ListsSnapshot<F: Flavor, T: ?Sized + 'static> {
     pub(super) main: MainSnapshot<F, T>,
     pub(super) topics: TopicsSnapshot<F, T>,
 }
-
-/// A list's vector read from its published pointer.
-type LoadedVec<F, T> = <F as Flavor>::Loaded<Vec<<F as Flavor>::Ptr<Node<T>>>>;
 
 /// The main list's vector, as a delivery holds it.
 pub(super) enum MainSnapshot<F: Flavor, T: ?Sized + 'static> {
