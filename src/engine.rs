@@ -320,7 +320,17 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
     }
 
     /// Asks for a pass over `state`'s source.
+    ///
+    /// In `Inline` mode the pass over it runs here, before this returns, whatever another
+    /// thread does: through the queue, a pass another thread started (`purge_all`, a full pass)
+    /// could take this request and finish it after this call returned.
     pub(crate) fn request_pass_over(this: &F::Ptr<Self>, state: &F::Ptr<SourceState<F, E>>) {
+        if this.cleanup.state().mode() == CleanupMode::Inline {
+            this.cleanup.state().count_request();
+            let report = state.prune();
+            this.cleanup.state().record_pass(report);
+            return;
+        }
         if this.cleanup.request_item(state) {
             E::dispatch(this.clone());
         }

@@ -364,6 +364,13 @@ impl<F: Flavor, E: Kind<F>> SourceState<F, E> {
     pub(crate) fn prune(&self) -> PurgeReport {
         let mut inner = self.write();
         if inner.closed {
+            drop(inner);
+            // Closed by a pass on another thread, which may not have taken it out of the table
+            // yet: take it out now (a no-op if it did), so that a pass that returned leaves no
+            // closed state of its own behind.
+            if let Some(owner) = F::upgrade(&self.owner) {
+                owner.forget(self);
+            }
             return PurgeReport::default();
         }
         let source_dead = self.source_is_dead();

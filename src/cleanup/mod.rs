@@ -293,6 +293,11 @@ impl CleanupState {
         }
     }
 
+    /// Counts a request that ran its pass at once, with no queue (`Inline` mode).
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn is_pending(&self) -> bool {
         self.pending.load(Ordering::Acquire)
     }
