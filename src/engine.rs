@@ -314,26 +314,31 @@ impl<F: Flavor, E: Kind<F>> Engine<F, E> {
 
     /// Asks for a pass over every source.
     pub(crate) fn request_full_pass(this: &F::Ptr<Self>) {
-        if this.cleanup.request_full() {
+        if this.runs_requests_inline() {
+            this.cleanup.state().count_request();
+            this.run_full_pass();
+        } else if this.cleanup.request_full() {
             E::dispatch(this.clone());
         }
     }
 
     /// Asks for a pass over `state`'s source.
-    ///
-    /// In `Inline` mode the pass over it runs here, before this returns, whatever another
-    /// thread does: through the queue, a pass another thread started (`purge_all`, a full pass)
-    /// could take this request and finish it after this call returned.
     pub(crate) fn request_pass_over(this: &F::Ptr<Self>, state: &F::Ptr<SourceState<F, E>>) {
-        if this.cleanup.state().mode() == CleanupMode::Inline {
+        if this.runs_requests_inline() {
             this.cleanup.state().count_request();
             let report = state.prune();
             this.cleanup.state().record_pass(report);
-            return;
-        }
-        if this.cleanup.request_item(state) {
+        } else if this.cleanup.request_item(state) {
             E::dispatch(this.clone());
         }
+    }
+
+    /// Whether a request runs its pass on the call that made it (`Inline` mode). Such a pass
+    /// never goes through the pending flag and the queue: there, a pass another thread started
+    /// (`purge_all`, another request's) could take it and finish it after the call that made it
+    /// returned.
+    fn runs_requests_inline(&self) -> bool {
+        self.cleanup.state().mode() == CleanupMode::Inline
     }
 
     /// A full pass now, whatever the mode.

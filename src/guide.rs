@@ -29,9 +29,9 @@
 //! **Delivery calls a snapshot.** A delivery clones the source's list pointer when it starts
 //! (one lock, no copy) and calls that list. In the thread-safe flavour a list delivered to
 //! again and again with no change in between is published, and its deliveries take that
-//! pointer with no lock at all until the next change. A listener added during the delivery, by a listener
-//! or another thread, is not called by it: otherwise a listener that adds a listener could loop
-//! forever, and whether a concurrent add is called would depend on timing.
+//! pointer with no lock at all until the next change. A listener added during the delivery, by
+//! a listener or another thread, is not called by it: otherwise a listener that adds a listener
+//! could loop forever, and whether a concurrent add is called would depend on timing.
 //!
 //! **A listener removed before its turn is not called.** Each registration has a removed flag,
 //! checked just before its call. Without it, a listener that closes another view during a
